@@ -1,0 +1,78 @@
+"""Problems found while loading, addressed by key path until positions are known.
+
+Positions are resolved only when a problem exists, so a valid file never pays for the
+scan of its raw text.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from attrs import frozen
+
+from trustsim.loader.diagnostics import Code, Diagnostic
+from trustsim.loader.positions import KeyPath, PositionIndex, index_positions
+
+
+@frozen
+class Problem:
+    path: KeyPath
+    code: Code
+    message: str
+    hint: str | None = None
+    #: Offset into the string value at `path` (for condition errors), when known.
+    value_offset: int | None = None
+
+
+class Problems:
+    """Collects every problem in a file, so that one run reports them all."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(
+        self,
+        path: KeyPath,
+        code: Code,
+        message: str,
+        hint: str | None = None,
+        value_offset: int | None = None,
+    ) -> None:
+        self.items.append(Problem(path, code, message, hint, value_offset))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def to_diagnostics(self, file: str, text: str) -> list[Diagnostic]:
+        if not self.items:
+            return []
+        index = index_positions(text)
+        lines = text.splitlines()
+        return [_locate(p, file, index, lines) for p in self.items]
+
+
+def _locate(problem: Problem, file: str, index: PositionIndex, lines: list[str]) -> Diagnostic:
+    where = index.key(problem.path)
+    line, column = where.line, where.column
+    if problem.value_offset is not None:
+        start = index.value(problem.path)
+        if start is not None and _value_is_verbatim(start.line, start.column, lines):
+            line, column = start.line, start.column + 1 + problem.value_offset
+    return Diagnostic(file, line, column, problem.code, problem.message, problem.hint)
+
+
+def _value_is_verbatim(line: int, column: int, lines: list[str]) -> bool:
+    """True when the string at this position is one-line and without escapes, so an offset
+    into its value is also an offset into the line."""
+    if not 0 < line <= len(lines):
+        return False
+    rest = lines[line - 1][column - 1 :]
+    if rest[:3] in ('"""', "'''"):
+        return False
+    return rest[:1] == "'" or (rest[:1] == '"' and "\\" not in rest)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f'did you mean "{matches[0]}"?' if matches else None
