@@ -1,0 +1,34 @@
+"""One module per command. Each defines `register(commands)`, adding its parser with a
+`handler`; modules import what their handler needs inside it, so `trustsim --help` and the
+light commands never pay for the heavy ones (Textual, asyncssh)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+#: The commands in the order `trustsim --help` lists them.
+COMMANDS = ("check", "run")
+
+
+class CommandError(Exception):
+    """A failure to report in one line, with the exit status it deserves."""
+
+    def __init__(self, message: str, status: int = EXIT_PROBLEM) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage errors exit 2 with one line and a pointer to --help."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n"
+                              f"Try '{self.prog} --help' for more.\n")
+
+
+def warn(message: str) -> None:
+    print(f"trustsim: {message}", file=sys.stderr)
