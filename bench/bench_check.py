@@ -38,8 +38,9 @@ def main() -> None:
                 path.write_text(text, encoding="utf-8")
                 result = check_file(path)
                 assert result.ok != broken, [d.render() for d in result.diagnostics[:3]]
-                base = median_seconds(lambda: tomllib.loads(path.read_text("utf-8")), repeats)
-                ours = median_seconds(lambda: check_file(path), repeats)
+                base = median_seconds(lambda p=path: tomllib.loads(p.read_text("utf-8")),
+                                      repeats)
+                ours = median_seconds(lambda p=path: check_file(p), repeats)
                 variant = "broken" if broken else "valid"
                 print(f"{nodes:>8} {variant:>8} {len(text) / 1e6:>6.1f} {base:>9.3f} "
                       f"{ours:>9.3f} {ours / base:>7.2f}", flush=True)

@@ -31,7 +31,7 @@ def scenario_text(nodes: int, *, seed: int = 0, broken: bool = False) -> str:
             continue
         out.append(f'\n[nodes.n{i}]\nspeaker = "Maya"\ntext = "{LOREM}{LOREM}"\n')
         for k, target in enumerate(ahead):
-            goto = f"n{target}" if last > target else f"end{k}"
+            goto = f"n{target}" if target < last else f"end{k}"
             if broken and i % 500 == 250 and k == 0:
                 goto = f"m{target}"
             tags = ", ".join(f'"{t}"' for t in rng.sample(TAGS, 2))
@@ -41,7 +41,6 @@ def scenario_text(nodes: int, *, seed: int = 0, broken: bool = False) -> str:
                 f'reply = "She nods."\nfeedback = "Steady and plain."\nset = ["f{k + i % 5}"]\n'
                 f'goto = "{goto}"\n'
             )
-    out.append(f'\n[nodes.n{last}]\ntext = "The end of the road."\nnext = "end0"\n')
     for k in range(3):
         out.append(f'\n[nodes.end{k}]\nending = "Ending {k}"\ntext = "It ends."\n')
     return "".join(out)

@@ -39,6 +39,6 @@ def test_check_over_the_whole_corpus_exits_1_without_a_traceback() -> None:
     named = {line.split(":", 1)[0] for line in run.stdout.splitlines()}
     assert named == {str(p) for p in FILES}
     for line in run.stdout.splitlines():
-        file, line_no, column, rest = line.split(":", 3)
+        _, line_no, column, rest = line.split(":", 3)
         assert line_no.isdigit() and column.isdigit(), line
         assert rest.startswith(" error[") or rest.startswith(" warning["), line

@@ -151,7 +151,7 @@ def test_example_every_route_next_flag_and_ending_is_exercised() -> None:
             visited_nodes.add(step.after.node.id)
             flags_seen.update(step.after.flags)
             hops = [*step.after.passed, step.after.node.id]
-            route_targets.update(zip(hops, hops[1:], strict=False))
+            route_targets.update(itertools.pairwise(hops))
     assert visited_nodes == set(scenario.nodes)
     assert endings == {n.id for n in scenario.endings}
     assert len(endings) >= 3

@@ -7,7 +7,7 @@ scan of its raw text.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from attrs import frozen
 
@@ -73,6 +73,34 @@ def _value_is_verbatim(line: int, column: int, lines: list[str]) -> bool:
     return rest[:1] == "'" or (rest[:1] == '"' and "\\" not in rest)
 
 
+#: Above this many candidates, a full fuzzy comparison with each costs more than the check.
+_MANY = 256
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_-"
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    """A suggestion for a misspelt name, or None when nothing is close."""
+    names: Collection[str] = (
+        candidates if isinstance(candidates, (set, frozenset, dict)) else set(candidates))
+    if len(names) > _MANY:
+        # Big generated scenarios: try the one-edit neighbours of the word first (fast set
+        # look-ups), then fuzzy-compare only names of about the same length.
+        close = next((w for w in _one_edit_away(word) if w in names), None)
+        if close is not None:
+            return f'did you mean "{close}"?'
+        names = [n for n in names if abs(len(n) - len(word)) <= 1][:_MANY]
+    matches = difflib.get_close_matches(word, list(names), n=1, cutoff=0.6)
     return f'did you mean "{matches[0]}"?' if matches else None
+
+
+def _one_edit_away(word: str) -> Iterable[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    for left, right in splits:
+        if right:
+            yield left + right[1:]
+            for char in _ALPHABET:
+                yield left + char + right[1:]
+        if len(right) > 1:
+            yield left + right[1] + right[0] + right[2:]
+        for char in _ALPHABET:
+            yield left + char + right

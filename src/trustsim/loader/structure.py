@@ -212,7 +212,8 @@ class Reader:
         scenario_id = self.string(doc, "id", root, required=True, where=where)
         if scenario_id and not SCENARIO_ID.match(scenario_id):
             self.report(("id",), Codes.BAD_VALUE, f'scenario id "{scenario_id}" is not valid',
-                        "use lower-case letters, digits and single hyphens, like missed-anniversary")
+                        "use lower-case letters, digits and single hyphens, "
+                        "like missed-anniversary")
         title = self.string(doc, "title", root, required=True, where=where,
                             limit=LONG_TEXT["title"])
         summary = self.string(doc, "summary", root, required=False, where=where,
