@@ -48,7 +48,8 @@ class Problems:
         if not self.items:
             return []
         index = index_positions(text)
-        lines = text.splitlines()
+        # Only "\n" ends a line in TOML (and in the positions): not U+2028 and kin.
+        lines = text.split("\n")
         return [_locate(p, file, index, lines) for p in self.items]
 
 
