@@ -7,9 +7,10 @@ Run with `python -m bench.bench_scoring` (or `make bench`). Two ways of scoring 
 - report: `score_path`, the full report with trajectories and contributions (the debrief and
   `run --json`).
 
-Absolute figures on a shared machine are noisy, so each is also given as a ratio to a baseline
-timed in the same run over the same choices: a bare loop that sums the choices' tag weights.
-Every timing is the best of a few repeats.
+Times are CPU time of this process (one core), so other work on a shared machine disturbs them
+less than wall time; they are still noisy, so each is also given as a ratio to a baseline timed
+in the same run over the same choices: a bare loop that sums the choices' tag weights. Every
+timing is the best of a few repeats.
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ def make_choices(rng: random.Random, count: int = 60) -> list[Act]:
 def best_of(repeat: int, run: Callable[[], object]) -> float:
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         run()
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return min(times)
 
 
