@@ -81,8 +81,10 @@ _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_-"
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """A suggestion for a misspelt name, or None when nothing is close."""
+    # Mappings and sets are searched in place: copying 100k node ids per problem would cost
+    # more than the whole check.
     names: Collection[str] = (
-        candidates if isinstance(candidates, (set, frozenset, dict)) else set(candidates))
+        candidates if isinstance(candidates, Collection) else list(candidates))
     if len(names) > _MANY:
         # Big generated scenarios: try the one-edit neighbours of the word first (fast set
         # look-ups), then fuzzy-compare only names of about the same length.
