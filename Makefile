@@ -22,5 +22,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# The README's SVGs of the library, play and debrief screens, taken from the real app.
+screenshots: $(STAMP)
+	$(BIN)/python -m trustsim.tui.screenshots docs/screenshots
+
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -56,8 +56,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def open_library(args: argparse.Namespace) -> int:
-    build_parser().print_help()
-    return 0
+    """No command: the library in the TUI, or the help when there is no terminal to draw on."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        build_parser().print_help()
+        return 0
+    from trustsim.tui.app import Launch, run_app
+
+    return run_app(Launch())
 
 
 if __name__ == "__main__":

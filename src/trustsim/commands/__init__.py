@@ -11,7 +11,8 @@ from typing import NoReturn
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 #: The commands in the order `trustsim --help` lists them.
-COMMANDS = ("check", "run")
+COMMANDS = ("play", "check", "run", "serve", "report",
+            "dashboard")
 
 
 class CommandError(Exception):

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trustsim.commands import CommandError
-from trustsim.model import Scenario
+
+if TYPE_CHECKING:
+    # The model pulls in attrs, the condition language and scoring: too much for `--help`.
+    from trustsim.model import Scenario
 
 
 def resolve_scenario(name: str) -> Scenario:

@@ -1,0 +1,1 @@
+"""`trustsim dashboard`: the instructor's live view of a class (Textual)."""

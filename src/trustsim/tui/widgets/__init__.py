@@ -1,0 +1,1 @@
+"""Small widgets the screens share; their styles are in widgets.tcss beside them."""
