@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib
 
-BENCHMARKS = ("bench.bench_check", "bench.bench_scoring")
+BENCHMARKS = ("bench.bench_check", "bench.bench_scoring", "bench.bench_analyze", "bench.bench_tui",
+              "bench.bench_serve")
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from typing import NoReturn
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 #: The commands in the order `trustsim --help` lists them.
-COMMANDS = ("play", "check", "run", "serve", "report",
+COMMANDS = ("play", "check", "run", "analyze", "graph", "new", "schema", "serve", "report",
             "dashboard")
 
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trustsim.commands import EXIT_OK, EXIT_PROBLEM
+
+if TYPE_CHECKING:
+    from trustsim.loader.diagnostics import Diagnostic
+    from trustsim.loader.library import Library
 
 
 def register(commands: Any) -> None:
@@ -29,7 +34,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     paths: list[Path] = args.paths
     library = load_library(paths)
-    diagnostics = sort_diagnostics(library.all_diagnostics())
+    diagnostics = sort_diagnostics([*library.all_diagnostics(), *scenario_tests(library)])
     if args.format == "json":
         print(json.dumps([d.to_json() for d in diagnostics], indent=2, ensure_ascii=False))
     else:
@@ -51,3 +56,16 @@ def summary(files: int, errors: int, warnings: int) -> str:
         return f"{plural(files, 'file')} checked: no problems"
     return (f"{plural(files, 'file')} checked: {plural(errors, 'error')}, "
             f"{plural(warnings, 'warning')}")
+
+
+def scenario_tests(library: Library) -> list[Diagnostic]:
+    """E060 for the `[[tests]]` and `[[invariants]]` of every file that loaded cleanly: a
+    scenario's own tests are part of checking it, like a compiler running static asserts."""
+    from trustsim.authoring.scenario_tests import scenario_diagnostics
+
+    found: list[Diagnostic] = []
+    for result in library.results:
+        if result.scenario is not None:
+            found += scenario_diagnostics(result.scenario, result.file,
+                                          partial(Path(result.file).read_text, "utf-8-sig"))
+    return found

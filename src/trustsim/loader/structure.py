@@ -25,6 +25,7 @@ from trustsim.model import (
     ScenarioTest,
     TrustSettings,
 )
+from trustsim.scoring.rules import MAX_WEIGHT, MIN_WEIGHT
 from trustsim.scoring.taxonomy import SCORE_NAMES, TAGS, Signal
 
 SCENARIO_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -304,7 +305,8 @@ class Reader:
                 self.report((*path, tag), Codes.UNKNOWN_TAG, f'unknown behaviour tag "{tag}"',
                             did_you_mean(tag, TAGS))
                 continue
-            weights[tag] = self.number(table, tag, path, low=0, high=10, default=1.0)
+            weights[tag] = self.number(table, tag, path, low=MIN_WEIGHT, high=MAX_WEIGHT,
+                                       default=1.0)
         return weights
 
     def nodes(self, doc: Mapping[str, Any]) -> dict[str, Node] | None:
