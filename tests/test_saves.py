@@ -19,12 +19,14 @@ from trustsim.engine import Session
 from trustsim.journal import Journals
 from trustsim.saves import (
     ResumeStatus,
+    SavedStep,
     SaveJournal,
     SaveStore,
     atomic_write,
     check_resume,
     play_of,
     replay,
+    replay_steps,
     scenario_digest,
 )
 from tui.tui_support import MINIMAL, ending_paths, example_path, load
@@ -163,6 +165,37 @@ def test_a_changed_scenario_is_detected_and_explained(tmp_path: Path) -> None:
     check = check_resume(Session(load(path)), play)
     assert check.status is ResumeStatus.CHANGED_BROKEN and not check.can_replay
     assert "choice 2" in check.explanation and "no longer offered" in check.explanation
+
+
+def test_replay_steps_goes_as_far_as_the_steps_fit(tmp_path: Path) -> None:
+    """Watch mode's replay: strict (as a save) or lenient (an author rewording a choice);
+    either way it stops at the first step that no longer fits, keeping those before it."""
+    path = tmp_path / "minimal.toml"
+    shutil.copy(MINIMAL, path)
+    scenario = load(path)
+    numbers = max(ending_paths(path).values(), key=len)
+    session = Session(scenario)
+    for number in numbers:
+        session.choose(number)
+    steps = [SavedStep(s.node_id, s.index, s.choice.text) for s in session.history]
+    fresh = Session(scenario)
+    assert replay_steps(fresh, steps).kept == len(steps)
+    assert state(fresh) == state(session)
+
+    first = steps[0]
+    reworded = [SavedStep(first.node, first.index, first.text + " (old words)"), *steps[1:]]
+    strict = replay_steps(Session(scenario), reworded)
+    assert strict.kept == 0 and strict.problem is not None
+    assert "no longer offered" in strict.problem
+    lenient = Session(scenario)
+    assert replay_steps(lenient, reworded, lenient=True).kept == len(steps)
+    assert state(lenient) == state(session)
+
+    elsewhere = [*steps, SavedStep("nowhere", 0, "text")]
+    cut = Session(scenario)
+    replayed = replay_steps(cut, elsewhere, lenient=True)
+    assert replayed.kept == len(steps) and replayed.problem is not None
+    assert len(cut.history) == len(steps)
 
 
 class PlaySessions(RuleBasedStateMachine):

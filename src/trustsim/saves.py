@@ -15,14 +15,14 @@ from __future__ import annotations
 import contextlib
 import enum
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import tomli
 from attrs import evolve, frozen
 
-from trustsim.engine import PlayError, Session, Step
+from trustsim.engine import Offer, PlayError, Session, Step
 from trustsim.paths import saves_dir
 
 SAVE_FORMAT = 1
@@ -283,23 +283,61 @@ def check_resume(session: Session, play: SavedPlay) -> ResumeCheck:
 
 def replay(session: Session, play: SavedPlay) -> Session:
     """Applies the saved choices to a fresh `session`; SaveError names the first misfit."""
-    session.restart()
-    for turn, saved in enumerate(play.steps, start=1):
-        node = session.node
-        if session.is_over:
-            raise SaveError(f"choice {turn} comes after the ending")
-        if node.id != saved.node:
-            raise SaveError(f'choice {turn} was made at "{saved.node}", but the play now '
-                            f'stands at "{node.id}"')
-        offered = [o for o in session.offers() if o.index == saved.index]
-        if not offered or offered[0].choice.text != saved.text:
-            raise SaveError(f'choice {turn} ("{_short(saved.text)}") is no longer offered '
-                            f'at "{node.id}"')
-        try:
-            session.choose_index(saved.index)
-        except PlayError as error:
-            raise SaveError(str(error)) from None
+    replayed = replay_steps(session, play.steps)
+    if replayed.problem is not None:
+        raise SaveError(replayed.problem)
     return session
+
+
+@frozen
+class Replayed:
+    """How far `replay_steps` got."""
+
+    #: How many of the steps were applied (the session holds exactly these).
+    kept: int
+    #: Why the next step could not be applied; None when every step was.
+    problem: str | None = None
+
+
+def replay_steps(session: Session, steps: Sequence[SavedStep], *,
+                 lenient: bool = False) -> Replayed:
+    """Applies `steps` to a fresh `session` as far as they still fit, and stops at the first
+    that does not (the session then holds the steps before it).
+
+    A step fits when the play stands at its node and the node offers its choice: by default
+    the choice at the same place with the same text (a save must replay exactly what was
+    played). `lenient` (an author editing the file under a running play) also takes the
+    choice with the same text at another place, or failing that the choice at the same place
+    with its text reworded.
+    """
+    session.restart()
+    for turn, saved in enumerate(steps, start=1):
+        if session.is_over:
+            return Replayed(turn - 1, f"choice {turn} comes after the ending")
+        node = session.node
+        if node.id != saved.node:
+            return Replayed(turn - 1, f'choice {turn} was made at "{saved.node}", but the '
+                                      f'play now stands at "{node.id}"')
+        offer = _offered(session.offers(), saved, lenient)
+        if offer is None:
+            return Replayed(turn - 1, f'choice {turn} ("{_short(saved.text)}") is no longer '
+                                      f'offered at "{node.id}"')
+        try:
+            session.choose_index(offer.index)
+        except PlayError as error:
+            # Nothing was taken: the session still stands before this step.
+            return Replayed(turn - 1, f"choice {turn}: {error}")
+    return Replayed(len(steps))
+
+
+def _offered(offers: Sequence[Offer], saved: SavedStep, lenient: bool) -> Offer | None:
+    same_place = next((o for o in offers if o.index == saved.index), None)
+    if same_place is not None and same_place.choice.text == saved.text:
+        return same_place
+    if not lenient:
+        return None
+    same_text = next((o for o in offers if o.choice.text == saved.text), None)
+    return same_text if same_text is not None else same_place
 
 
 def _short(text: str, width: int = 40) -> str:

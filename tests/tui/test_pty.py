@@ -108,3 +108,33 @@ def test_no_command_opens_the_library(tmp_path: Path) -> None:
     finally:
         terminal.child.close(force=True)
     assert terminal.child.exitstatus == 0
+
+
+def test_watch_reloads_the_file_in_a_real_terminal(tmp_path: Path) -> None:
+    scenario = tmp_path / "short.toml"
+    original = (Path(__file__).parent / "scenarios" / "short.toml").read_text(encoding="utf-8")
+    scenario.write_text(original, encoding="utf-8")
+    terminal = Terminal(["play", "--watch", str(scenario)], tmp_path / "home")
+    try:
+        terminal.wait_for("watching")
+        terminal.send("1")
+        terminal.wait_for("after choice 1")
+        terminal.send(" ")
+        terminal.wait_for("So what happens next time")
+        scenario.write_text(original.replace("So what happens", "Then what happens"),
+                            encoding="utf-8")
+        terminal.wait_for("Then what happens next time")
+        assert "choice 2" in terminal.text
+        scenario.write_text(original.replace("[partner]", "[partner"), encoding="utf-8")
+        terminal.wait_for("error[E001]")
+        scenario.write_text(original, encoding="utf-8")
+        terminal.wait_for("So what happens next time")
+        terminal.pump(0.3)
+        assert "error[E001]" not in terminal.text and "choice 2" in terminal.text
+        terminal.send("q")
+        terminal.wait_for("Quit trustsim?")
+        terminal.send("y")
+        terminal.child.expect(pexpect.EOF, timeout=30)
+    finally:
+        terminal.child.close(force=True)
+    assert terminal.child.exitstatus == 0

@@ -7,14 +7,15 @@ loading the library or the debrief.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path, PurePath
-from typing import ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from attrs import field, frozen
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from trustsim import tui
 from trustsim.engine import Session
 from trustsim.journal import Journal, Journals
 from trustsim.model import Scenario
@@ -28,6 +29,10 @@ from trustsim.saves import (
     check_resume,
     replay,
 )
+
+if TYPE_CHECKING:
+    from trustsim.tui.screens.play import PlayScreen
+    from trustsim.tui.watch import Watch
 
 DEFAULT_THEME = "textual-dark"
 
@@ -50,11 +55,15 @@ class Launch:
     cursor_blink: bool = True
     #: None: the theme the player chose last time (the command palette changes it).
     theme: str | None = None
+    #: `trustsim play --watch`: the scenario file to play (coach mode, nothing saved) and to
+    #: load again whenever it is saved; `scenario` is then unused.
+    watch: Path | None = None
 
 
 class TrustsimApp(App[int]):
-    CSS_PATH: ClassVar[str | PurePath | list[str | PurePath] | None] = [
-        "app.tcss", "widgets/widgets.tcss"]
+    # The styles every screen shares. Like each screen's and widget's own, they are default
+    # CSS (see `trustsim.tui.stylesheet`), so all of them rank by specificity alone.
+    DEFAULT_CSS = tui.stylesheet(__file__, "app.tcss")
     TITLE = "trustsim"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "toggle_keys", "Keys", key_display="?"),
@@ -70,36 +79,67 @@ class TrustsimApp(App[int]):
         self.session: Session | None = None
         self.mode = self.launch.mode or "coach"
         self.journal: Journal = Journals()
+        #: Notifications raised before the app had a screen to show them on.
+        self._told: list[tuple[str, dict[str, Any]]] | None = []
+        self._watch: Watch | None = None
 
     @property
     def in_library(self) -> bool:
-        return self.launch.scenario is None
+        return self.launch.scenario is None and self.launch.watch is None
+
+    @property
+    def watching(self) -> bool:
+        return self.launch.watch is not None
+
+    def get_default_screen(self) -> Screen[Any]:
+        # The first screen the player sees is the app's base screen, not a screen pushed over
+        # a blank one: one screen fewer to build, style and lay out before the first frame.
+        if self.launch.watch is not None:
+            from trustsim.tui.watch import Watch
+
+            self._watch = Watch(self, self.launch.watch)
+            return self._watch.first_screen()
+        if self.launch.scenario is None:
+            return self.library_screen()
+        return self.scenario_screen(self.launch.scenario, resume=self.launch.resume)
 
     def on_mount(self) -> None:
         if self.launch.theme is None:
             self.theme_changed_signal.subscribe(self, lambda theme: save_theme(theme.name))
-        if self.launch.scenario is None:
-            self.open_library()
+        told, self._told = self._told or [], None
+        for message, options in told:
+            self.notify(message, markup=False, **options)
+        if self._watch is not None:
+            self._watch.start()
+
+    def tell(self, message: str, **options: Any) -> None:
+        """`notify`, also while the first screen is being chosen (shown once it is up)."""
+        if self._told is not None:
+            self._told.append((message, options))
         else:
-            self.open_scenario(self.launch.scenario, resume=self.launch.resume)
+            self.notify(message, markup=False, **options)
 
     # -- moving between screens -----------------------------------------------------------------
 
-    def open_library(self) -> None:
+    def library_screen(self) -> Screen[Any]:
         from trustsim.paths import bundled_scenarios, user_scenarios
         from trustsim.tui.screens.library import LibraryScreen
 
         user = user_scenarios()
         folders = self.launch.folders or ((bundled_scenarios(), "bundled"), (user, "yours"))
         user_folder = next((f for f, origin in folders if origin == "yours"), user)
-        self.push_screen(LibraryScreen(folders, user_folder, self.store))
+        return LibraryScreen(folders, user_folder, self.store)
 
-    def open_scenario(self, scenario: Scenario, resume: bool = False) -> None:
-        """Shows the intro (content notes, a save to continue) when there is one to show,
-        else starts playing."""
+    def open_scenario(self, scenario: Scenario) -> None:
+        """From the library: the scenario's intro."""
+        self.push_screen(self.scenario_screen(scenario))
+
+    def scenario_screen(self, scenario: Scenario, resume: bool = False) -> Screen[Any]:
+        """The intro (content notes, a save to continue) when there is one to show, else the
+        play itself."""
         record = self.store.read(scenario.id)
         if record.problem:
-            self.notify(record.problem, title="Save ignored", severity="warning", markup=False)
+            self.tell(record.problem, title="Save ignored", severity="warning")
         mode = self.launch.mode or "coach"
         check: ResumeCheck | None = None
         notice = None
@@ -112,26 +152,37 @@ class TrustsimApp(App[int]):
         elif resume:
             notice = "There is no unfinished play of this scenario to continue."
         if resume and check is not None and check.status is ResumeStatus.SAME:
-            self.start_play(scenario, mode, check.play)
-            return
+            return self.play_screen(scenario, mode, check.play)
         if not self.in_library and check is None and not scenario.content_notes \
                 and notice is None:
-            self.start_play(scenario, mode)
-            return
+            return self.play_screen(scenario, mode)
         from trustsim.tui.screens.intro import IntroChoice, IntroScreen
 
         def decided(choice: IntroChoice | None) -> None:
             if choice == "continue" and check is not None:
-                self.start_play(scenario, check.play.mode, check.play)
+                self.replace_screen(self.play_screen(scenario, check.play.mode, check.play))
             elif choice == "start":
                 self.store.forget_play(scenario.id)
-                self.start_play(scenario, self.launch.mode or "coach")
-            elif not self.in_library:
+                self.replace_screen(self.play_screen(scenario, self.launch.mode or "coach"))
+            elif self.in_library:
+                self.pop_screen()
+            else:
                 self.exit(0)
 
-        self.push_screen(IntroScreen(scenario, mode, check, notice), decided)
+        return IntroScreen(scenario, mode, check, notice, on_choice=decided)
 
-    def start_play(self, scenario: Scenario, mode: str, play: SavedPlay | None = None) -> None:
+    def replace_screen(self, screen: Screen[Any]) -> None:
+        """Shows `screen` in place of the current one: leaving it leads where leaving the
+        current one did. (The app's first screen cannot be switched out, so a screen taking
+        its place is pushed over it; nothing leaves that screen but quitting.)"""
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def play_screen(self, scenario: Scenario, mode: str,
+                    play: SavedPlay | None = None) -> PlayScreen:
+        """A play of `scenario` (the saved `play` replayed), ready to be shown."""
         from trustsim.tui.screens.play import PlayScreen
 
         session = Session(scenario)
@@ -140,14 +191,17 @@ class TrustsimApp(App[int]):
                 replay(session, play)
             except SaveError as error:
                 session.restart()
-                self.notify(f"Your saved play could not be replayed ({error}); "
-                            "starting from the beginning.", severity="warning", markup=False)
+                self.tell(f"Your saved play could not be replayed ({error}); starting from "
+                          "the beginning.", severity="warning")
         self.session = session
         self.mode = mode
-        journals: list[Journal] = [SaveJournal(mode, self.store, on_error=self.save_failed)]
+        journals: list[Journal] = []
+        if not self.watching:
+            # An author's trial runs under --watch are not the player's plays: nothing saved.
+            journals.append(SaveJournal(mode, self.store, on_error=self.save_failed))
         journals.extend(self.launch.journals)
         self.journal = Journals(journals)
-        self.push_screen(PlayScreen(session, mode, self.journal))
+        return PlayScreen(session, mode, self.journal, watching=self.watching)
 
     def save_failed(self, message: str) -> None:
         self.notify(message, title="Not saved", severity="error", markup=False)
@@ -174,7 +228,9 @@ class TrustsimApp(App[int]):
         from trustsim.tui.screens.dialogs import ConfirmScreen
 
         session = self.session
-        if session is not None and session.is_over:
+        if self.watching:
+            message = "Watch mode keeps no save: this play ends with the app."
+        elif session is not None and session.is_over:
             message = "The play is finished and its result recorded."
         else:
             message = ("Your play is saved: choose it in the library, or run "

@@ -12,11 +12,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, Static
 
+from trustsim import tui
 from trustsim.engine import Session
 from trustsim.scoring import SCORE_NAMES, Report
 from trustsim.transcript import tag_label, tag_notes
 from trustsim.tui.widgets.chart import TrajectoryChart
-from trustsim.tui.widgets.gauge import Gauge
+from trustsim.tui.widgets.gauge import Gauge, Reading
+from trustsim.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from trustsim.tui.app import TrustsimApp
@@ -49,7 +51,7 @@ class ChoiceReview(Vertical):
 
 
 class DebriefScreen(Screen[None]):
-    CSS_PATH = "debrief.tcss"
+    DEFAULT_CSS = tui.stylesheet(__file__, "debrief.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "play_again", "Play again"),
         Binding("b", "go_back", "Go back"),
@@ -74,15 +76,16 @@ class DebriefScreen(Screen[None]):
         session, report = self.session, self.report
         ending = session.ending
         title = ending.ending if ending is not None and ending.ending else "Not finished"
-        yield Label(Text(f"Debrief · {session.scenario.title}"), classes="title-bar")
+        yield TitleBar(f"Debrief · {session.scenario.title}")
         with VerticalScroll(id="report"), Vertical(id="report-body"):
             yield Label(Text(f"Ending: {title}"), id="ending-title")
             if ending is not None:
                 yield Static(Text(ending.text.strip("\n")), id="ending-text")
             yield Label("Scores", classes="section")
             for name in SCORE_NAMES:
-                yield Gauge(name.capitalize(), report.scores[name], label_width=15,
-                            classes=f"score {name}", id=f"score-{name}")
+                yield Gauge(Reading(name.capitalize(), report.scores[name], "$primary",
+                                    label_width=15), classes=f"score {name}",
+                            id=f"score-{name}")
             signals = report.mixed_signals
             yield Static(Text(f"Mixed signals: {signals}" + (
                 " (warmth and distance in turn leave the partner unsure)" if signals else

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,8 +16,34 @@ from textual.widgets.option_list import Option
 from trustsim.engine import Step
 from trustsim.loader.diagnostics import Diagnostic
 
+T = TypeVar("T")
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class Dialog(ModalScreen[T]):
+    """A card in the middle of the dimmed screen it opens over."""
+
+    DEFAULT_CSS = """
+    Dialog {
+        align: center middle;
+        background: $background 60%;
+    }
+    Dialog > .card {
+        width: 70;
+        max-width: 95%;
+        height: auto;
+        max-height: 90%;
+        border: thick $primary;
+        background: $surface;
+        padding: 1 2;
+    }
+    Dialog .card-title {
+        text-style: bold;
+        margin: 0 0 1 0;
+    }
+    """
+
+
+class ConfirmScreen(Dialog[bool]):
     """A yes/no question; Escape and `n` say no."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -26,7 +52,7 @@ class ConfirmScreen(ModalScreen[bool]):
     ]
 
     def __init__(self, title: str, message: str, yes: str = "Yes", no: str = "No") -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.title_text = title
         self.message = message
         self.yes = yes
@@ -51,13 +77,13 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class RewindScreen(ModalScreen[int | None]):
+class RewindScreen(Dialog[int | None]):
     """Which earlier choice to go back to; dismisses with how many choices to keep."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, steps: Sequence[Step]) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.steps = tuple(steps)
 
     def compose(self) -> ComposeResult:
@@ -79,13 +105,13 @@ class RewindScreen(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class ProblemsScreen(ModalScreen[None]):
+class ProblemsScreen(Dialog[None]):
     """Why a scenario in the library cannot be played."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,q", "close", "Close")]
 
     def __init__(self, file: str, diagnostics: Sequence[Diagnostic]) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.file = file
         self.diagnostics = tuple(diagnostics)
 

@@ -1,33 +1,43 @@
 """Before a play: what the scenario is, its content notes, and an unfinished play to continue.
 
-Dismisses with "continue" (replay the save), "start" (from the beginning) or None (back).
+Answers through `on_choice`: "continue" (replay the save), "start" (from the beginning) or None
+(back). A callback rather than a dismissal, because the intro is often the app's first screen,
+and the first screen is never popped: the play replaces it.
 
-Often the first screen `trustsim play` draws, so it is built from few widgets: every widget
-costs style matching before the first frame, and the goal is a first frame about as fast as
-a bare Textual app's.
+Often the first screen `trustsim play` draws, so it is built from few widgets (the text is one
+widget, its boxes drawn as glyphs): every widget costs style matching, layout and rendering
+before the first frame, and the goal is a first frame about as fast as a bare Textual app's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar, Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from trustsim import tui
 from trustsim.model import Scenario
 from trustsim.saves import ResumeCheck, ResumeStatus
+from trustsim.tui.widgets.blocks import Block, Blocks
 from trustsim.tui.widgets.keyhints import KeyHints
+from trustsim.tui.widgets.titlebar import TitleBar
 
 IntroChoice = Literal["continue", "start"]
 
 
-class IntroScreen(Screen[IntroChoice | None]):
-    CSS_PATH = "intro.tcss"
+class IntroScreen(Screen[None]):
+    # Focused as the screen is first shown, so no other widget takes and gives up the focus
+    # (each change of focus restyles the widgets it touches).
+    AUTO_FOCUS = "#actions"
+    DEFAULT_CSS = tui.stylesheet(__file__, "intro.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "choose('start')", "Start"),
         Binding("c", "choose('continue')", "Continue"),
@@ -35,8 +45,10 @@ class IntroScreen(Screen[IntroChoice | None]):
     ]
 
     def __init__(self, scenario: Scenario, mode: str, resume: ResumeCheck | None = None,
-                 notice: str | None = None) -> None:
+                 notice: str | None = None, *,
+                 on_choice: Callable[[IntroChoice | None], None]) -> None:
         super().__init__()
+        self.on_choice = on_choice
         self.scenario = scenario
         self.mode = mode
         self.resume = resume
@@ -48,18 +60,9 @@ class IntroScreen(Screen[IntroChoice | None]):
 
     def compose(self) -> ComposeResult:
         scenario = self.scenario
-        yield Label(Text(f"trustsim · {scenario.title}"), classes="title-bar")
+        yield TitleBar(f"trustsim · {scenario.title}")
         with VerticalScroll(id="intro"):
-            yield Static(self.about(), id="about")
-            if self.resume is not None:
-                changed = self.resume.status is not ResumeStatus.SAME
-                yield Static(Text(self.resume.explanation), id="resume-note",
-                             classes="changed" if changed else "")
-            if scenario.content_notes:
-                yield Static(Text.assemble(("Content notes: ", "bold"),
-                                           ", ".join(scenario.content_notes)),
-                             id="content-notes")
-            yield Static(self.more(), id="more")
+            yield Blocks(self.blocks(), id="intro-text")
         # Outside the scrolling text: what to do next is on screen at any size.
         yield OptionList(*self.actions(), id="actions")
         keys = [("↑↓ ⏎", "Choose"), ("s", "Start")]
@@ -67,26 +70,46 @@ class IntroScreen(Screen[IntroChoice | None]):
             keys.append(("c", "Continue"))
         yield KeyHints(keys=[*keys, ("esc", "Back"), ("?", "Keys")], id="keys")
 
-    def about(self) -> Text:
+    def blocks(self) -> list[Block]:
+        """What the scenario is, the saved play (in a box, red when the file has changed),
+        the content notes (in a box), and how to leave: one widget draws them all."""
         scenario = self.scenario
-        text = Text()
-        text.append(scenario.title + "\n\n", "bold")
-        if scenario.summary:
-            text.append(scenario.summary + "\n\n")
-        text.append(f"About {scenario.minutes} minutes · with {scenario.partner.name} · "
-                    f"{self.mode} mode", "dim")
-        return text
+        blocks = [Block(self.about())]
+        if self.resume is not None:
+            changed = self.resume.status is not ResumeStatus.SAME
+            blocks.append(Block(Content(self.resume.explanation), frame="$error" if changed
+                                else "$primary", box="round", pad=1))
+        if scenario.content_notes:
+            blocks.append(Block(Content.assemble(("Content notes: ", "bold"),
+                                                 ", ".join(scenario.content_notes)),
+                                frame="$warning", box="round", pad=1))
+        blocks.append(Block(self.more(), gap=0))
+        return blocks
 
-    def more(self) -> Text:
-        text = Text()
+    @property
+    def text(self) -> str:
+        """Everything the intro says, unwrapped."""
+        return self.query_one("#intro-text", Blocks).text
+
+    def about(self) -> Content:
+        scenario = self.scenario
+        parts: list[tuple[str, str] | str] = [(scenario.title, "bold"), "\n\n"]
+        if scenario.summary:
+            parts += [scenario.summary, "\n\n"]
+        parts.append((f"About {scenario.minutes} minutes · with {scenario.partner.name} · "
+                      f"{self.mode} mode", "dim"))
+        return Content.assemble(*parts)
+
+    def more(self) -> Content:
+        parts: list[tuple[str, str] | str] = []
         if self.mode == "assess":
-            text.append("Assessment: no meters, no coaching and no undo while you play; "
-                        "everything is explained in the debrief.\n\n", "italic")
+            parts.append(("Assessment: no meters, no coaching and no undo while you play; "
+                          "everything is explained in the debrief.\n\n", "italic"))
         if self.notice:
-            text.append(self.notice + "\n\n", "italic")
-        text.append("You can leave at any moment: q asks, Ctrl+Q quits at once. Your play is "
-                    "saved after every choice.", "dim")
-        return text
+            parts.append((self.notice + "\n\n", "italic"))
+        parts.append(("You can leave at any moment: q asks, Ctrl+Q quits at once. Your play "
+                      "is saved after every choice.", "dim"))
+        return Content.assemble(*parts)
 
     def actions(self) -> list[Option]:
         options = []
@@ -100,9 +123,6 @@ class IntroScreen(Screen[IntroChoice | None]):
         options.append(Option(Text("◀ Back  (esc)"), id="back"))
         return options
 
-    def on_mount(self) -> None:
-        self.query_one("#actions", OptionList).focus()
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "choose" and parameters == ("continue",):
             return self.can_continue
@@ -115,12 +135,12 @@ class IntroScreen(Screen[IntroChoice | None]):
         elif event.option.id == "start":
             self.action_choose("start")
         else:
-            self.dismiss(None)
+            self.on_choice(None)
 
     def action_choose(self, what: IntroChoice) -> None:
         if what == "continue" and not self.can_continue:
             return
-        self.dismiss(what)
+        self.on_choice(what)
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        self.on_choice(None)

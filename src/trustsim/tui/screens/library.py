@@ -16,12 +16,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from trustsim import tui
 from trustsim.loader.diagnostics import Diagnostic
 from trustsim.model import Scenario
 from trustsim.saves import SaveRecord, SaveStore
+from trustsim.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from trustsim.tui.app import TrustsimApp
@@ -135,7 +137,7 @@ class LibraryList(OptionList):
 
 
 class LibraryScreen(Screen[None]):
-    CSS_PATH = "library.tcss"
+    DEFAULT_CSS = tui.stylesheet(__file__, "library.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "clear_or_quit", "Clear filter / quit"),
         # `?` types into the filter here, so the keys help is on F1.
@@ -159,7 +161,7 @@ class LibraryScreen(Screen[None]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        yield Label("trustsim · scenario library", classes="title-bar")
+        yield TitleBar("trustsim · scenario library")
         yield FilterInput(placeholder="Type to filter the scenarios…", id="filter")
         yield LibraryList(id="scenarios")
         yield Static(Text.assemble(("Your own scenarios: ", "bold"), shown_path(self.user_folder),

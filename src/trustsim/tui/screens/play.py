@@ -11,6 +11,7 @@ resuming all draw the same thing as having played there directly.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -21,19 +22,25 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static
 
+from trustsim import tui
 from trustsim.engine import PlayError, Session
 from trustsim.journal import Journal
-from trustsim.transcript import Kind, Said, conversation, reaction, scene
+from trustsim.loader.diagnostics import Diagnostic
+from trustsim.transcript import conversation, reaction, scene
 from trustsim.tui.widgets.choices import CONTINUE, DEBRIEF, ChoiceList
-from trustsim.tui.widgets.gauge import Gauge
+from trustsim.tui.widgets.gauge import Meters, Reading
 from trustsim.tui.widgets.keyhints import KeyHints
-from trustsim.tui.widgets.lines import SaidView, history_text
+from trustsim.tui.widgets.lines import StoryView, history_text
+from trustsim.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from trustsim.tui.app import TrustsimApp
 
 #: From this width the history pane is shown beside the story without asking.
 WIDE = 110
+#: The partner's meters in coach mode: (tally name, label, style of the filled part).
+METERS = (("trust", "Trust", "$success"), ("hurt", "Hurt", "$error"),
+          ("uncertainty", "Uncertainty", "$warning"))
 
 
 class Pane(VerticalScroll, can_focus=False):
@@ -41,8 +48,25 @@ class Pane(VerticalScroll, can_focus=False):
     must not leave Enter and the arrows with nothing to do. Page Up/Down scroll it."""
 
 
+class HistoryPane(Vertical):
+    """What was said before this turn, beside the story."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("What was said", classes="pane-title")
+        with Pane(id="history-scroll"):
+            yield Static(id="history-text")
+
+    def on_mount(self) -> None:
+        screen = self.screen
+        if isinstance(screen, PlayScreen):
+            self.call_after_refresh(screen._show_history)
+
+
 class PlayScreen(Screen[None]):
-    CSS_PATH = "play.tcss"
+    # The choices have the focus from the first frame: no other widget takes it first (each
+    # change of focus restyles what it touches).
+    AUTO_FOCUS = "#choices"
+    DEFAULT_CSS = tui.stylesheet(__file__, "play.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "choose(1)", "Choose", key_display="1-9"),
         # One line for all nine in the footer and the keys panel.
@@ -55,16 +79,25 @@ class PlayScreen(Screen[None]):
         Binding("q", "leave", "Quit"),
     ]
 
-    def __init__(self, session: Session, mode: str, journal: Journal) -> None:
+    def __init__(self, session: Session, mode: str, journal: Journal,
+                 watching: bool = False) -> None:
         super().__init__()
         self.session = session
         self.mode = mode
         self.journal = journal
+        #: `play --watch`: the scenario is reloaded under the play when its file is saved.
+        self.watching = watching
+        #: The watched file's name and its problems (none: no panel).
+        self.problems: tuple[str, tuple[Diagnostic, ...]] = ("", ())
         #: None: decided by the width; True/False: the player toggled it.
         self.history_open: bool | None = None
         #: True between a choice and "Continue": the screen shows how the choice landed.
         self.reacting = False
         self._history_stale = True
+        self._suspended = False
+        self._title = ""
+        #: Journal writes waiting for the frame that shows their move (see `record`).
+        self._unrecorded: list[Callable[[], None]] = []
 
     @property
     def coach(self) -> bool:
@@ -78,37 +111,51 @@ class PlayScreen(Screen[None]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        yield Label(id="play-title", classes="title-bar")
+        # Few widgets, each updated in place: a choice changes text, never the widget tree.
+        yield TitleBar(id="play-title")
         if self.coach:
-            with Horizontal(id="meters"):
-                ceiling = self.session.scenario.trust.ceiling
-                yield Gauge("Trust", ceiling=ceiling, id="trust", classes="trust")
-                yield Gauge("Hurt", higher_is_better=False, id="hurt", classes="hurt")
-                yield Gauge("Uncertainty", higher_is_better=False, id="uncertainty",
-                            classes="uncertainty")
-        with Horizontal(id="body"):
-            with Pane(id="story"):
-                # The reaction's three views keep their kinds, so a turn restyles nothing.
-                with Vertical(id="reaction"):
-                    for kind in (Kind.YOU, Kind.REPLY, Kind.FEEDBACK):
-                        yield SaidView(Said(kind, ""))
-                yield Vertical(id="scene")
-            with Vertical(id="history"):
-                yield Label("What was said", classes="pane-title")
-                with Pane(id="history-scroll"):
-                    yield Static(id="history-text")
+            yield Meters(id="meters")
+        with Horizontal(id="body"), Pane(id="story"):
+            yield StoryView(id="story-text")
         yield ChoiceList(id="choices")
         yield KeyHints(id="keys")
 
     def on_mount(self) -> None:
-        self.journal.started(self.session)
         self.show_state()
-        self.query_one(ChoiceList).focus()
+        session = self.session
+        self.record(lambda: self.journal.started(session))
+        self._show_problems()
+
+    def on_screen_suspend(self) -> None:
+        self._suspended = True
+        self.flush_journal()
+
+    def on_unmount(self) -> None:
+        self.flush_journal()
+
+    # -- the journal --------------------------------------------------------------------------
+
+    def record(self, write: Callable[[], None]) -> None:
+        """Writes a move to the journal (the save file, the classroom's store) right after
+        the screen that shows it is drawn, not before: a save is an fsync, a store write a
+        database round trip, and the player should not wait for either to see the reply.
+        Writes keep their order, and whatever is pending is written before the screen is
+        left or the app ends."""
+        self._unrecorded.append(write)
+        if len(self._unrecorded) == 1:
+            self.call_after_refresh(self.flush_journal)
+
+    def flush_journal(self) -> None:
+        while self._unrecorded:
+            self._unrecorded.pop(0)()
 
     def on_screen_resume(self) -> None:
         # Back from the debrief (play again, go back to a choice): the session has moved.
-        self.reacting = False
-        self.show_state()
+        # (The first resume comes with the first frame, which on_mount has drawn already.)
+        if self._suspended:
+            self._suspended = False
+            self.reacting = False
+            self.show_state()
 
     def on_resize(self, event: events.Resize) -> None:
         self._place_history()
@@ -123,11 +170,12 @@ class PlayScreen(Screen[None]):
             where = f"after choice {turn}"
         else:
             where = "the end" if session.is_over else f"choice {turn + 1}"
-        self.query_one("#play-title", Label).update(Text(
-            f"{scenario.title} · with {scenario.partner.name} · {self.mode} mode · {where}"))
+        mode = "watching" if self.watching else f"{self.mode} mode"
+        title = f"{scenario.title} · with {scenario.partner.name} · {mode} · {where}"
+        if title != self._title:
+            self._title = title
+            self.query_one("#play-title", TitleBar).update(title)
         self._show_story()
-        self._history_stale = True
-        self._show_history()
         choices = self.query_one(ChoiceList)
         if self.reacting:
             choices.show_continue()
@@ -137,33 +185,22 @@ class PlayScreen(Screen[None]):
             choices.show_offers(session.offers())
         if self.coach:
             self._show_meters()
+        self._history_stale = True
         self._place_history()
         self._show_keys()
 
     def _show_story(self) -> None:
         session = self.session
-        story = self.query_one("#story", Pane)
-        reacting = self.reacting
-        self.query_one("#reaction").display = reacting
-        self.query_one("#scene").display = not reacting
-        if reacting:
-            lines = {said.kind: said for said in reaction(session, self.coach)}
-            for view in self.query("#reaction > SaidView").results(SaidView):
-                said = lines.get(view.said.kind)
-                view.display = said is not None
-                if said is not None:
-                    view.show(said)
-        else:
-            now = scene(session)
-            box = self.query_one("#scene", Vertical)
-            views = list(box.query_children(SaidView))
-            for view, said in zip(views, now, strict=False):
-                view.show(said)
-            if len(views) > len(now):
-                box.remove_children(views[len(now):])
-            elif len(now) > len(views):
-                box.mount_all(SaidView(said) for said in now[len(views):])
-        story.scroll_home(animate=False)
+        said = reaction(session, self.coach) if self.reacting else scene(session)
+        story = self.query_one("#story-text", StoryView)
+        if tuple(said) != story.said:
+            story.show_said(said)
+            self.query_one("#story", Pane).scroll_home(animate=False)
+
+    @property
+    def story_text(self) -> str:
+        """The story on screen now (scrolled into view or not): names and words, unwrapped."""
+        return self.query_one("#story-text", StoryView).text
 
     def _show_keys(self) -> None:
         session = self.session
@@ -177,26 +214,44 @@ class PlayScreen(Screen[None]):
         self.query_one(KeyHints).show([*hints, ("h", "History"), ("q", "Quit"), ("?", "Keys")])
 
     def _show_meters(self) -> None:
-        history = self.session.history
-        now = self.session.tally
+        session = self.session
+        history = session.history
+        now = session.tally
         before = history[-2].after.tally if len(history) > 1 else None
         if history and before is None:
-            before = Session(self.session.scenario).tally
-        for name in ("trust", "hurt", "uncertainty"):
+            before = Session(session.scenario).tally
+        readings = []
+        for name, label, fill in METERS:
             value: float = getattr(now, name)
             delta = None
             if before is not None:
                 delta = round(value) - round(getattr(before, name))
-            self.query_one(f"#{name}", Gauge).show(value, delta)
+            readings.append(Reading(
+                label, value, fill, delta,
+                ceiling=session.scenario.trust.ceiling if name == "trust" else None,
+                higher_is_better=name == "trust"))
+        self.query_one(Meters).show(readings)
 
     def _place_history(self) -> None:
         shown = self.history_open if self.history_open is not None else self.size.width >= WIDE
-        self.query_one("#history").display = shown
+        panes = self.query("#history")
+        if panes:
+            panes.first().display = shown
+        elif shown:
+            # Built the first time it is shown: most plays at 80 columns never need it.
+            self.query_one("#body").mount(HistoryPane(id="history"))
+            return
         self._show_history()
+
+    @property
+    def history_shown(self) -> bool:
+        panes = self.query("#history")
+        return bool(panes) and bool(panes.first().display)
 
     def _show_history(self) -> None:
         # Drawn only when on screen: a long play's history is the costliest thing to lay out.
-        if not self._history_stale or not self.query_one("#history").display:
+        texts = self.query("#history-text")
+        if not self._history_stale or not self.history_shown or not texts:
             return
         self._history_stale = False
         session = self.session
@@ -204,9 +259,37 @@ class PlayScreen(Screen[None]):
         # Everything before this turn's reaction: the pane repeats nothing on the screen.
         shown = reaction(session, self.coach) + scene(session)
         earlier = everything[: len(everything) - len(shown)]
-        self.query_one("#history-text", Static).update(
+        texts.first(Static).update(
             history_text(earlier) if earlier else Text("Nothing yet.", "italic"))
         self.query_one("#history-scroll", Pane).scroll_end(animate=False)
+
+    # -- watch mode ------------------------------------------------------------------------------
+
+    def replace_session(self, session: Session, keep_reaction: bool) -> None:
+        """Plays on with `session` (the scenario reloaded, the choices replayed onto it);
+        `keep_reaction`: every choice still applies, so a reaction on screen stays there."""
+        self.session = session
+        self.reacting = self.reacting and keep_reaction and bool(session.history)
+        self.show_state()
+        self.record(lambda: self.journal.started(session))
+
+    def show_problems(self, file: str, diagnostics: Sequence[Diagnostic]) -> None:
+        """Lists a watched file's problems above the choices; none removes the list."""
+        self.problems = (file, tuple(diagnostics))
+        if self.is_mounted:
+            self._show_problems()
+
+    def _show_problems(self) -> None:
+        from trustsim.tui.widgets.problems import ProblemsPanel
+
+        file, diagnostics = self.problems
+        panels = self.query(ProblemsPanel)
+        if not diagnostics:
+            panels.remove()
+        elif panels:
+            panels.first().show(file, diagnostics)
+        else:
+            self.mount(ProblemsPanel(file, diagnostics, id="problems"), before="#choices")
 
     # -- moves ----------------------------------------------------------------------------------
 
@@ -242,11 +325,11 @@ class PlayScreen(Screen[None]):
             self.notify(f"The scenario cannot go on from here: {error}", severity="error",
                         markup=False)
             return
-        self.journal.chose(session, step)
-        if session.is_over:
-            self.journal.finished(session)
         self.reacting = True
         self.show_state()
+        self.record(lambda: self.journal.chose(session, step))
+        if session.is_over:
+            self.record(lambda: self.journal.finished(session))
 
     def action_continue(self) -> None:
         if self.reacting:
@@ -272,14 +355,14 @@ class PlayScreen(Screen[None]):
         if step is None:
             self.app.bell()
             return
-        self.journal.undid(self.session)
         self.reacting = False
         self.show_state()
+        session = self.session
+        self.record(lambda: self.journal.undid(session))
         self.notify(f"Took back: {step.choice.text}", title="Undo", markup=False, timeout=3)
 
     def action_toggle_history(self) -> None:
-        shown = bool(self.query_one("#history").display)
-        self.history_open = not shown
+        self.history_open = not self.history_shown
         self._place_history()
 
     def action_scroll_story(self, direction: int) -> None:

@@ -20,6 +20,17 @@ class TrajectoryChart(Widget):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "chart--axis", "chart--trust", "chart--hurt", "chart--uncertainty"}
+    DEFAULT_CSS: ClassVar[str] = """
+    TrajectoryChart {
+        height: 13;
+        width: 1fr;
+        max-width: 100;
+    }
+    TrajectoryChart > .chart--axis { color: $foreground-muted; }
+    TrajectoryChart > .chart--trust { color: $success; text-style: bold; }
+    TrajectoryChart > .chart--hurt { color: $error; text-style: bold; }
+    TrajectoryChart > .chart--uncertainty { color: $warning; text-style: bold; }
+    """
 
     def __init__(self, trust: Sequence[float], hurt: Sequence[float],
                  uncertainty: Sequence[float], *, id: str | None = None) -> None:

@@ -27,6 +27,20 @@ class ChoiceList(OptionList):
         Binding("enter", "select", "Choose", show=False),
     ]
     inherit_bindings = False
+    DEFAULT_CSS: ClassVar[str] = """
+    ChoiceList {
+        height: auto;
+        max-height: 50%;
+        border: tall $border-blurred;
+        padding: 0 1;
+    }
+    ChoiceList:focus {
+        border: tall $border;
+    }
+    ChoiceList > .option-list--option {
+        padding: 0 0 0 0;
+    }
+    """
 
     def show_offers(self, offers: tuple[Offer, ...]) -> None:
         if not offers:

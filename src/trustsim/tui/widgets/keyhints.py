@@ -11,14 +11,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.text import Text
+from textual.content import Content
+from textual.geometry import Size
 from textual.widget import Widget
 
 PALETTE = ("^p", "palette")
 
 
+#: The footer's own colours, as theme variables resolved when drawn.
+KEY = "bold $footer-key-foreground on $footer-key-background"
+DESCRIPTION = "$footer-description-foreground on $footer-description-background"
+
+
 class KeyHints(Widget):
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"keyhints--key", "keyhints--description"}
+    DEFAULT_CSS: ClassVar[str] = """
+    KeyHints {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+    }
+    """
 
     def __init__(self, keys: Sequence[tuple[str, str]] = (), *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -30,18 +42,15 @@ class KeyHints(Widget):
             self.hints = hints
             self.refresh()
 
-    def render(self) -> Text:
-        key_style = self.get_component_rich_style("keyhints--key")
-        description_style = self.get_component_rich_style("keyhints--description")
-        left = Text(no_wrap=True, overflow="crop", end="")
-        for key, description in self.hints:
-            left.append(f" {key} ", key_style)
-            left.append(f"{description} ", description_style)
-        right = Text(no_wrap=True, end="")
-        right.append(f" {PALETTE[0]} ", key_style)
-        right.append(f"{PALETTE[1]} ", description_style)
-        gap = self.content_size.width - left.cell_len - right.cell_len
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return 1
+
+    def render(self) -> Content:
+        left = Content.assemble(*(part for key, description in self.hints
+                                  for part in ((f" {key} ", KEY),
+                                               (f"{description} ", DESCRIPTION))))
+        right = Content.assemble((f" {PALETTE[0]} ", KEY), (f"{PALETTE[1]} ", DESCRIPTION))
+        gap = self.content_size.width - left.cell_length - right.cell_length
         if gap > 0:
-            left.append(" " * gap)
-            left.append_text(right)
-        return left
+            return Content.assemble(left, " " * gap, right)
+        return left.truncate(self.content_size.width)

@@ -1,19 +1,19 @@
 """One thing said in the story: narration, a speaker's line, the player's, the coach's note.
 
-Scenario text always goes in as `rich.text.Text`, never as a markup string, so `[bold]`, `[/]`
-or `[@click=app.quit]` in a scenario is shown as typed and does nothing.
+Scenario text always goes in as `Content` or `rich.text.Text` made from the plain string, never
+as a markup string, so `[bold]`, `[/]` or `[@click=app.quit]` in a scenario is shown as typed
+and does nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Label, Static
+from textual.content import Content
 
 from trustsim.transcript import Kind, Said
+from trustsim.tui.widgets.blocks import Block, Blocks
 
 #: What labels each kind of line, besides its speaker's name.
 HEADINGS = {Kind.FEEDBACK: "Coach", Kind.NARRATION: ""}
@@ -25,37 +25,43 @@ def heading(said: Said) -> str:
     return said.speaker or HEADINGS.get(said.kind, "")
 
 
-class SaidView(Vertical):
-    """A line of the story, styled by its kind (the class names are Kind values).
+#: How each kind of line is framed and its heading styled: what the play screen's story looked
+#: like as a widget per line (a bar on the left for anyone speaking, a box for the coach's
+#: note and the ending), in the theme's colours.
+FRAMES: dict[Kind, tuple[str | None, str | None, str]] = {
+    # kind: (frame style, box, heading style)
+    Kind.NARRATION: (None, None, "bold"),
+    Kind.SPEECH: ("$accent", None, "bold $text-accent"),
+    Kind.REPLY: ("$accent", None, "bold $text-accent"),
+    Kind.YOU: ("$primary", None, "bold $text-primary"),
+    Kind.FEEDBACK: ("$success", "round", "bold $text-success"),
+    Kind.ENDING: ("$secondary", "double", "bold reverse $text-secondary"),
+}
 
-    Views are reused from one moment to the next (`show`): restyling a view costs far less
-    than mounting a new one, and a choice should redraw at once even over a slow link.
-    """
 
-    def __init__(self, said: Said) -> None:
-        super().__init__(classes=f"said {said.kind.value}")
-        self.said = said
+def said_block(said: Said) -> Block:
+    frame, box, heading_style = FRAMES[said.kind]
+    name = heading(said)
+    if said.kind is Kind.NARRATION:
+        body = Content.styled(said.text, "italic $foreground")
+    else:
+        body = Content(said.text)
+    return Block(body, Content.styled(name, heading_style) if name else None, frame, box,
+                 pad=1 if said.kind in (Kind.NARRATION, Kind.FEEDBACK, Kind.ENDING) else 0)
 
-    def compose(self) -> ComposeResult:
-        name = heading(self.said)
-        yield Label(Text(name), classes="who")
-        yield Static(Text(self.said.text), classes="words")
 
-    def on_mount(self) -> None:
-        self.query_one(".who").display = bool(heading(self.said))
+class StoryView(Blocks):
+    """The lines of the story on screen now, one block each (see `FRAMES`)."""
 
-    def show(self, said: Said) -> None:
-        if said == self.said:
-            return
-        if said.kind is not self.said.kind:
-            self.remove_class(self.said.kind.value)
-            self.add_class(said.kind.value)
-        self.said = said
-        name = heading(said)
-        who = self.query_one(".who", Label)
-        who.update(Text(name))
-        who.display = bool(name)
-        self.query_one(".words", Static).update(Text(said.text))
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.said: tuple[Said, ...] = ()
+
+    def show_said(self, said: Sequence[Said]) -> None:
+        said = tuple(said)
+        if said != self.said:
+            self.said = said
+            self.show([said_block(line) for line in said])
 
 
 def history_text(lines: Iterable[Said]) -> Text:
