@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -29,6 +30,17 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n"
                               f"Try '{self.prog} --help' for more.\n")
+
+
+def emit(text: str, output: Path | None) -> None:
+    """A command's output: to stdout, or to the file `--output` names."""
+    if output is None:
+        print(text, end="")
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise CommandError(f"{output}: cannot write: {error.strerror or error}") from None
 
 
 def warn(message: str) -> None:

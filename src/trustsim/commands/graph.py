@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from trustsim.commands import EXIT_OK, CommandError
+from trustsim.commands import EXIT_OK, emit
 from trustsim.commands.scenarios import resolve_scenario
 
 
@@ -30,11 +30,5 @@ def run_graph(args: argparse.Namespace) -> int:
 
     scenario = resolve_scenario(args.scenario)
     text = to_dot(scenario) if args.format == "dot" else to_mermaid(scenario)
-    if args.output is None:
-        print(text, end="")
-        return EXIT_OK
-    try:
-        args.output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise CommandError(f"{args.output}: cannot write: {error.strerror or error}") from None
+    emit(text, args.output)
     return EXIT_OK

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from trustsim.commands import EXIT_OK, CommandError
+from trustsim.commands import EXIT_OK, emit
 
 
 def register(commands: Any) -> None:
@@ -26,11 +26,5 @@ def run_schema(args: argparse.Namespace) -> int:
     from trustsim.authoring.schema import scenario_schema
 
     text = json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n"
-    if args.output is None:
-        print(text, end="")
-        return EXIT_OK
-    try:
-        args.output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise CommandError(f"{args.output}: cannot write: {error.strerror or error}") from None
+    emit(text, args.output)
     return EXIT_OK
