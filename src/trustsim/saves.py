@@ -17,7 +17,7 @@ import enum
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import tomli
 from attrs import evolve, frozen
@@ -289,8 +289,7 @@ def replay(session: Session, play: SavedPlay) -> Session:
     return session
 
 
-@frozen
-class Replayed:
+class Replayed(NamedTuple):
     """How far `replay_steps` got."""
 
     #: How many of the steps were applied (the session holds exactly these).

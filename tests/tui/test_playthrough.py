@@ -445,3 +445,16 @@ async def test_resizes_and_the_history_pane(home: Path) -> None:
             assert screen.session.scenario.title in screen_text(app)
         await play_turns(pilot, numbers[2:3])
         assert len(screen.session.history) == 3
+
+
+@run_async
+async def test_a_choice_is_saved_before_the_screen_shows_it(home: Path) -> None:
+    """Write-ahead: a process killed the instant after a choice (no frame drawn, no exit
+    handler run) has already saved it."""
+    numbers = next(iter(ENDINGS.values()))
+    app = app_for(EXAMPLE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        screen.action_choose(numbers[0])
+        record = saved(home, screen.session.scenario.id)
+        assert len(record["play"]["steps"]) == 1

@@ -114,10 +114,16 @@ class Watch:
         self.app.set_interval(WATCH_INTERVAL, self.tick, name="watch")
 
     def tick(self) -> None:
+        from textual.app import ScreenStackError
         from textual.screen import ModalScreen
 
+        try:
+            screen = self.app.screen
+        except ScreenStackError:
+            # The app is closing (its screens are gone before its timers).
+            return
         # A dialog (quit? go back to which choice?) is answered first: the change waits.
-        if isinstance(self.app.screen, ModalScreen):
+        if isinstance(screen, ModalScreen):
             return
         result = self.watcher.poll()
         if result is not None:

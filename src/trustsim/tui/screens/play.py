@@ -11,7 +11,7 @@ resuming all draw the same thing as having played there directly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -96,8 +96,6 @@ class PlayScreen(Screen[None]):
         self._history_stale = True
         self._suspended = False
         self._title = ""
-        #: Journal writes waiting for the frame that shows their move (see `record`).
-        self._unrecorded: list[Callable[[], None]] = []
 
     @property
     def coach(self) -> bool:
@@ -121,33 +119,15 @@ class PlayScreen(Screen[None]):
         yield KeyHints(id="keys")
 
     def on_mount(self) -> None:
+        # Every move is written to the journal (the save file, the classroom's store) before
+        # the screen shows it: whatever the player has seen is kept, even if the process is
+        # killed, or the connection dropped, in the very next instant.
+        self.journal.started(self.session)
         self.show_state()
-        session = self.session
-        self.record(lambda: self.journal.started(session))
         self._show_problems()
 
     def on_screen_suspend(self) -> None:
         self._suspended = True
-        self.flush_journal()
-
-    def on_unmount(self) -> None:
-        self.flush_journal()
-
-    # -- the journal --------------------------------------------------------------------------
-
-    def record(self, write: Callable[[], None]) -> None:
-        """Writes a move to the journal (the save file, the classroom's store) right after
-        the screen that shows it is drawn, not before: a save is an fsync, a store write a
-        database round trip, and the player should not wait for either to see the reply.
-        Writes keep their order, and whatever is pending is written before the screen is
-        left or the app ends."""
-        self._unrecorded.append(write)
-        if len(self._unrecorded) == 1:
-            self.call_after_refresh(self.flush_journal)
-
-    def flush_journal(self) -> None:
-        while self._unrecorded:
-            self._unrecorded.pop(0)()
 
     def on_screen_resume(self) -> None:
         # Back from the debrief (play again, go back to a choice): the session has moved.
@@ -195,7 +175,9 @@ class PlayScreen(Screen[None]):
         story = self.query_one("#story-text", StoryView)
         if tuple(said) != story.said:
             story.show_said(said)
-            self.query_one("#story", Pane).scroll_home(animate=False)
+            pane = self.query_one("#story", Pane)
+            if pane.scroll_offset.y:
+                pane.scroll_home(animate=False)
 
     @property
     def story_text(self) -> str:
@@ -270,8 +252,8 @@ class PlayScreen(Screen[None]):
         `keep_reaction`: every choice still applies, so a reaction on screen stays there."""
         self.session = session
         self.reacting = self.reacting and keep_reaction and bool(session.history)
+        self.journal.started(session)
         self.show_state()
-        self.record(lambda: self.journal.started(session))
 
     def show_problems(self, file: str, diagnostics: Sequence[Diagnostic]) -> None:
         """Lists a watched file's problems above the choices; none removes the list."""
@@ -325,11 +307,11 @@ class PlayScreen(Screen[None]):
             self.notify(f"The scenario cannot go on from here: {error}", severity="error",
                         markup=False)
             return
+        self.journal.chose(session, step)
+        if session.is_over:
+            self.journal.finished(session)
         self.reacting = True
         self.show_state()
-        self.record(lambda: self.journal.chose(session, step))
-        if session.is_over:
-            self.record(lambda: self.journal.finished(session))
 
     def action_continue(self) -> None:
         if self.reacting:
@@ -355,10 +337,9 @@ class PlayScreen(Screen[None]):
         if step is None:
             self.app.bell()
             return
+        self.journal.undid(self.session)
         self.reacting = False
         self.show_state()
-        session = self.session
-        self.record(lambda: self.journal.undid(session))
         self.notify(f"Took back: {step.choice.text}", title="Undo", markup=False, timeout=3)
 
     def action_toggle_history(self) -> None:

@@ -13,9 +13,8 @@ Text goes in as `Content` made from plain strings, never parsed as markup: `[bol
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
-from attrs import frozen
 from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
@@ -29,9 +28,9 @@ BOXES = {
 }
 
 
-@frozen
-class Block:
-    """One paragraph and how it is framed."""
+class Block(NamedTuple):
+    """One paragraph and how it is framed. (A NamedTuple: a class made at import time, and
+    this module is imported before the first frame, where an attrs class costs more.)"""
 
     body: Content
     #: A line above the body (a speaker's name), inside the frame.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -41,6 +42,20 @@ class ChoiceList(OptionList):
         padding: 0 0 0 0;
     }
     """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._laid_out_width = -1
+
+    def on_resize(self, event: events.Resize) -> None:
+        # OptionList drops every option it has drawn on any resize. Only the width changes how
+        # an option is drawn; the height changes with nearly every beat of a turn (a single
+        # "Continue", then the next choices), and redrawing then would draw the list twice.
+        event.prevent_default()
+        width = self.scrollable_content_region.width
+        if width != self._laid_out_width:
+            self._laid_out_width = width
+            self._clear_caches()
 
     def show_offers(self, offers: tuple[Offer, ...]) -> None:
         if not offers:

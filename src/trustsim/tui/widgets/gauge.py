@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
-from attrs import frozen
 from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
@@ -16,8 +15,7 @@ FILL, EMPTY, BEYOND = "█", "░", "·"
 LABEL, MUTED, BETTER, WORSE = "bold", "$foreground-muted", "bold $text-success", "bold $text-error"
 
 
-@frozen
-class Reading:
+class Reading(NamedTuple):
     """What one bar shows."""
 
     label: str
