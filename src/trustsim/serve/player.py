@@ -95,7 +95,9 @@ async def _rehearse(scenario: Scenario) -> None:
     from trustsim.tui.app import Launch, TrustsimApp
 
     app = TrustsimApp(Launch(scenario=scenario, mode="coach", cursor_blink=False))
-    async with app.run_test(size=(100, 30)) as pilot:
+    # With tooltips and notifications as a student's app has them (run_test leaves them out),
+    # so that their widgets' stylesheets are parsed here too, not in every child.
+    async with app.run_test(size=(100, 30), tooltips=True, notifications=True) as pilot:
         # Start (past the intro), choose, continue past the reaction, choose again.
         for key in ("s", "1", "space", "1", "space"):
             await pilot.press(key)

@@ -9,13 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, Static
 
 from trustsim import tui
 from trustsim.engine import Session
 from trustsim.scoring import SCORE_NAMES, Report
 from trustsim.transcript import tag_label, tag_notes
+from trustsim.tui.screens.base import AppScreen
 from trustsim.tui.widgets.chart import TrajectoryChart
 from trustsim.tui.widgets.gauge import Gauge, Reading
 from trustsim.tui.widgets.titlebar import TitleBar
@@ -50,7 +50,7 @@ class ChoiceReview(Vertical):
             yield Static(Text(f"Coach: {choice.feedback}"), classes="review-coach")
 
 
-class DebriefScreen(Screen[None]):
+class DebriefScreen(AppScreen[None]):
     DEFAULT_CSS = tui.stylesheet(__file__, "debrief.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "play_again", "Play again"),

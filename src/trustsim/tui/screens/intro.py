@@ -19,13 +19,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from trustsim import tui
 from trustsim.model import Scenario
 from trustsim.saves import ResumeCheck, ResumeStatus
+from trustsim.tui.screens.base import AppScreen
 from trustsim.tui.widgets.blocks import Block, Blocks
 from trustsim.tui.widgets.keyhints import KeyHints
 from trustsim.tui.widgets.titlebar import TitleBar
@@ -33,7 +33,7 @@ from trustsim.tui.widgets.titlebar import TitleBar
 IntroChoice = Literal["continue", "start"]
 
 
-class IntroScreen(Screen[None]):
+class IntroScreen(AppScreen[None]):
     # Focused as the screen is first shown, so no other widget takes and gives up the focus
     # (each change of focus restyles the widgets it touches).
     AUTO_FOCUS = "#actions"

@@ -15,7 +15,6 @@ from attrs import frozen
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -23,6 +22,7 @@ from trustsim import tui
 from trustsim.loader.diagnostics import Diagnostic
 from trustsim.model import Scenario
 from trustsim.saves import SaveRecord, SaveStore
+from trustsim.tui.screens.base import AppScreen
 from trustsim.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ class LibraryList(OptionList):
     can_focus = False
 
 
-class LibraryScreen(Screen[None]):
+class LibraryScreen(AppScreen[None]):
     DEFAULT_CSS = tui.stylesheet(__file__, "library.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "clear_or_quit", "Clear filter / quit"),

@@ -19,7 +19,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static
 
 from trustsim import tui
@@ -27,6 +26,7 @@ from trustsim.engine import PlayError, Session
 from trustsim.journal import Journal
 from trustsim.loader.diagnostics import Diagnostic
 from trustsim.transcript import conversation, reaction, scene
+from trustsim.tui.screens.base import AppScreen
 from trustsim.tui.widgets.choices import CONTINUE, DEBRIEF, ChoiceList
 from trustsim.tui.widgets.gauge import Meters, Reading
 from trustsim.tui.widgets.keyhints import KeyHints
@@ -62,7 +62,7 @@ class HistoryPane(Vertical):
             self.call_after_refresh(screen._show_history)
 
 
-class PlayScreen(Screen[None]):
+class PlayScreen(AppScreen[None]):
     # The choices have the focus from the first frame: no other widget takes it first (each
     # change of focus restyles what it touches).
     AUTO_FOCUS = "#choices"

@@ -8,16 +8,16 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Static
 
 from trustsim.loader import CheckResult
+from trustsim.tui.screens.base import AppScreen
 from trustsim.tui.widgets.keyhints import KeyHints
 from trustsim.tui.widgets.problems import ProblemsPanel
 from trustsim.tui.widgets.titlebar import TitleBar
 
 
-class WaitingScreen(Screen[None]):
+class WaitingScreen(AppScreen[None]):
     DEFAULT_CSS = """
     #waiting-note { padding: 1 1 0 1; }
     WaitingScreen ProblemsPanel { max-height: 1fr; margin: 1 0 0 0; }
