@@ -16,7 +16,10 @@ from trustsim import __version__
 from trustsim.commands import COMMANDS, CommandError, Parser, warn
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every command, or only `command` when it names one: each command's
+    module is imported to register it, and a start (`trustsim play`) should not pay for the
+    others. Usage errors and `trustsim --help` list all of them."""
     parser = Parser(
         prog="trustsim",
         description="Practise rebuilding trust after you have broken it. "
@@ -24,14 +27,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"trustsim {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for name in COMMANDS:
+    for name in (command,) if command in COMMANDS else COMMANDS:
         importlib.import_module(f"trustsim.commands.{name}").register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(words[0] if words else None)
+    args = parser.parse_args(words)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     try:
         if handler is None:

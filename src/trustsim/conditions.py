@@ -21,14 +21,15 @@ limit below exists so that hostile input ends in a `ConditionError` rather than 
 
 from __future__ import annotations
 
+import copy
 import difflib
 import enum
 import operator
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NoReturn, Protocol, cast
+from typing import Any, NamedTuple, NoReturn, Protocol, cast
 
-from attrs import evolve, field, frozen
+from attrs import field, frozen
 
 from trustsim.scoring.taxonomy import SCORE_NAMES, TAGS
 
@@ -177,8 +178,9 @@ class _Kind(enum.Enum):
     END = "end"
 
 
-@frozen
-class _Token:
+# Tokens and syntax-tree nodes are plain classes, not attrs ones: they never leave the parser,
+# and each attrs class created at import adds to the app's start (about 0.4 ms each).
+class _Token(NamedTuple):
     kind: _Kind
     text: str
     offset: int
@@ -326,41 +328,61 @@ class _Type(enum.Enum):
     STRING = "quoted text"
 
 
-@frozen
 class _Node:
-    """A checked expression: its type and the span of source it came from."""
+    """A checked expression: its type and the span of source it came from. A plain class
+    (see `_Token`), never changed once built."""
 
-    type: _Type
-    start: int
-    end: int
+    __slots__ = ("end", "start", "type")
+
+    def __init__(self, type: _Type, start: int, end: int) -> None:
+        self.type = type
+        self.start = start
+        self.end = end
 
 
-@frozen
 class _Const(_Node):
-    value: float | bool | str
+    __slots__ = ("value",)
+
+    def __init__(self, type: _Type, start: int, end: int, value: float | bool | str) -> None:
+        super().__init__(type, start, end)
+        self.value = value
 
 
-@frozen
 class _Name(_Node):
-    name: str
+    __slots__ = ("name",)
+
+    def __init__(self, type: _Type, start: int, end: int, name: str) -> None:
+        super().__init__(type, start, end)
+        self.name = name
 
 
-@frozen
 class _Compare(_Node):
-    op: str
-    left: _Node
-    right: _Node
+    __slots__ = ("left", "op", "right")
+
+    def __init__(self, type: _Type, start: int, end: int, op: str, left: _Node,
+                 right: _Node) -> None:
+        super().__init__(type, start, end)
+        self.op = op
+        self.left = left
+        self.right = right
 
 
-@frozen
 class _Not(_Node):
-    operand: _Node
+    __slots__ = ("operand",)
+
+    def __init__(self, type: _Type, start: int, end: int, operand: _Node) -> None:
+        super().__init__(type, start, end)
+        self.operand = operand
 
 
-@frozen
 class _Logic(_Node):
-    op: str  # "and" | "or"
-    operands: tuple[_Node, ...]
+    __slots__ = ("op", "operands")
+
+    def __init__(self, type: _Type, start: int, end: int, op: str,
+                 operands: tuple[_Node, ...]) -> None:
+        super().__init__(type, start, end)
+        self.op = op  # "and" | "or"
+        self.operands = operands
 
 
 # --------------------------------------------------------------------------- parser
@@ -666,7 +688,9 @@ class _Parser:
 
 
 def _with_span(node: _Node, start: int, end: int) -> _Node:
-    return evolve(node, start=start, end=end)
+    spanned = copy.copy(node)
+    spanned.start, spanned.end = start, end
+    return spanned
 
 
 # --------------------------------------------------------------------------- compiler

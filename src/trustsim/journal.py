@@ -5,9 +5,10 @@ nothing played is ever lost."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from trustsim.engine import Session, Step
+if TYPE_CHECKING:
+    from trustsim.engine import Session, Step
 
 
 class Journal(Protocol):

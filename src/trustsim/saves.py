@@ -17,13 +17,17 @@ import enum
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import tomli
 from attrs import evolve, frozen
 
-from trustsim.engine import Offer, PlayError, Session, Step
 from trustsim.paths import saves_dir
+
+if TYPE_CHECKING:
+    # The engine (and the scoring behind it) is imported where a play is replayed or hashed:
+    # the app's first frame reads the save file and needs neither.
+    from trustsim.engine import Offer, Session, Step
 
 SAVE_FORMAT = 1
 MODES = ("coach", "assess")
@@ -74,6 +78,8 @@ class SaveRecord:
 
 def scenario_digest(session_or_path: Session | Path | None) -> str:
     """sha256 of the scenario file's bytes: any edit, even a comment, changes it."""
+    from trustsim.engine import Session
+
     path = session_or_path.scenario.path if isinstance(session_or_path, Session) \
         else session_or_path
     if path is None:
@@ -258,6 +264,8 @@ class ResumeCheck:
 
 def check_resume(session: Session, play: SavedPlay) -> ResumeCheck:
     """Whether `play` can be applied to the scenario `session` plays, and how to say so."""
+    from trustsim.engine import Session
+
     title = session.scenario.title
     count = len(play.steps)
     choices = f"{count} choice{'' if count == 1 else 's'}"
@@ -309,6 +317,8 @@ def replay_steps(session: Session, steps: Sequence[SavedStep], *,
     choice with the same text at another place, or failing that the choice at the same place
     with its text reworded.
     """
+    from trustsim.engine import PlayError
+
     session.restart()
     for turn, saved in enumerate(steps, start=1):
         if session.is_over:

@@ -15,8 +15,6 @@ if TYPE_CHECKING:
 
 def resolve_scenario(name: str) -> Scenario:
     from trustsim.loader import ScenarioError, load_scenario
-    from trustsim.loader.library import load_library
-    from trustsim.paths import library_folders
 
     path = Path(name)
     if path.suffix == ".toml" or path.exists() or os.sep in name:
@@ -28,6 +26,10 @@ def resolve_scenario(name: str) -> Scenario:
             count = sum(d.is_error for d in error.diagnostics)
             more = f" (and {count - 1} more; run `trustsim check {name}`)" if count > 1 else ""
             raise CommandError(f"{error}{more}") from None
+    # Imported here: a scenario named by its file (the common start) needs no library.
+    from trustsim.loader.library import load_library
+    from trustsim.paths import library_folders
+
     folders = [f for f in library_folders() if f.is_dir()]
     found = load_library(folders).find(name)
     if found is None:

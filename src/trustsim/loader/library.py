@@ -9,7 +9,6 @@ from attrs import frozen
 
 from trustsim.loader import CheckResult, check_file
 from trustsim.loader.diagnostics import Codes, Diagnostic
-from trustsim.loader.positions import index_positions
 from trustsim.model import Scenario
 
 SCENARIO_SUFFIX = ".toml"
@@ -67,6 +66,8 @@ def _duplicate_ids(results: Iterable[CheckResult]) -> Iterable[Diagnostic]:
 
 
 def _position_of_id(file: str) -> tuple[int, int]:
+    from trustsim.loader.positions import index_positions  # only for a duplicate id
+
     try:
         text = Path(file).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeError):

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from trustsim.loader.diagnostics import Codes
-from trustsim.loader.positions import KeyPath
 from trustsim.loader.problems import Problems, did_you_mean
 from trustsim.model import Node, NodeKind, Scenario
+
+if TYPE_CHECKING:
+    # Typing only: positions are worked out only when there is a problem to place.
+    from trustsim.loader.positions import KeyPath
 
 _Successors = Callable[[str], Iterable[str]]
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trustsim.conditions import Condition, ConditionError, parse_condition
 from trustsim.loader.diagnostics import Code, Codes
-from trustsim.loader.positions import KeyPath
 from trustsim.loader.problems import Problems, did_you_mean
 from trustsim.model import (
     FORMAT_VERSION,
@@ -25,8 +24,11 @@ from trustsim.model import (
     ScenarioTest,
     TrustSettings,
 )
-from trustsim.scoring.rules import MAX_WEIGHT, MIN_WEIGHT
-from trustsim.scoring.taxonomy import SCORE_NAMES, TAGS, Signal
+from trustsim.scoring.taxonomy import MAX_WEIGHT, MIN_WEIGHT, SCORE_NAMES, TAGS, Signal
+
+if TYPE_CHECKING:
+    # Typing only: positions are worked out only when there is a problem to place.
+    from trustsim.loader.positions import KeyPath
 
 SCENARIO_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 NODE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")

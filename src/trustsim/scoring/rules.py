@@ -22,15 +22,18 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
-from trustsim.scoring.taxonomy import DIMENSIONS, TAGS, TAXONOMY, Dimension, Signal
+from trustsim.scoring.taxonomy import (
+    DIMENSIONS,
+    MAX_WEIGHT,
+    MIN_WEIGHT,
+    TAGS,
+    TAXONOMY,
+    Dimension,
+    Signal,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-#: Range of a weight a scenario may set. Zero is excluded on purpose: a tag that weighs nothing
-#: could not make alternating signals cost consistency, nor a destructive act cost trust.
-MIN_WEIGHT = 0.1
-MAX_WEIGHT = 10.0
 
 #: The imaginary constructive and destructive tag each score starts with: an empty dimension is
 #: exactly 50 and a single choice moves it to 33 or 67-ish rather than to 0 or 100.

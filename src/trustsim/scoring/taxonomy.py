@@ -179,3 +179,9 @@ TAGS: tuple[str, ...] = tuple(TAXONOMY)
 
 #: Default weight of every tag; a scenario's `[scoring.weights]` overrides some of them.
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({t: b.weight for t, b in TAXONOMY.items()})
+
+#: Range of a weight a scenario may set. Zero is excluded on purpose: a tag that weighs nothing
+#: could not make alternating signals cost consistency, nor a destructive act cost trust.
+#: (Here rather than in `rules`, so that the loader can check weights without the rules.)
+MIN_WEIGHT = 0.1
+MAX_WEIGHT = 10.0

@@ -16,7 +16,6 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from trustsim import tui
-from trustsim.engine import Session
 from trustsim.journal import Journal, Journals
 from trustsim.model import Scenario
 from trustsim.saves import (
@@ -31,6 +30,8 @@ from trustsim.saves import (
 )
 
 if TYPE_CHECKING:
+    # The engine is imported when a play is set up: the first frame (the intro) needs none.
+    from trustsim.engine import Session
     from trustsim.tui.screens.play import PlayScreen
     from trustsim.tui.watch import Watch
 
@@ -144,6 +145,8 @@ class TrustsimApp(App[int]):
         check: ResumeCheck | None = None
         notice = None
         if record.play is not None:
+            from trustsim.engine import Session
+
             check = check_resume(Session(scenario), record.play)
             mode = record.play.mode
             if self.launch.mode and self.launch.mode != mode:
@@ -183,6 +186,7 @@ class TrustsimApp(App[int]):
     def play_screen(self, scenario: Scenario, mode: str,
                     play: SavedPlay | None = None) -> PlayScreen:
         """A play of `scenario` (the saved `play` replayed), ready to be shown."""
+        from trustsim.engine import Session
         from trustsim.tui.screens.play import PlayScreen
 
         session = Session(scenario)
