@@ -8,11 +8,21 @@ import asyncio
 import shutil
 from pathlib import Path
 
+import pytest
+
 from trustsim.engine import Session
 from trustsim.loader import load_scenario
 from trustsim.saves import SaveStore
 from trustsim.serve.picker import Picker, pick
-from trustsim.serve.player import parse, play_argv, seed_local_save, wire_results_journal
+from trustsim.serve.player import (
+    WARM_LIBRARY_ENV,
+    WARM_SCENARIO_ENV,
+    parse,
+    play_argv,
+    seed_local_save,
+    warm_up,
+    wire_results_journal,
+)
 from trustsim.store import open_store
 from trustsim.store.classroom import ResultsJournal
 
@@ -92,3 +102,33 @@ def test_the_picker_offers_the_library(tmp_path: Path) -> None:
         return app.return_value
 
     assert asyncio.run(run()) == second
+
+
+def test_the_warm_up_keeps_the_class_library_checked(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The zygote checks the students' library once; each student's process (a fork) then
+    finds it checked, and an edit made during the class is still seen."""
+    import trustsim.loader
+    from trustsim.loader import check_file
+    from trustsim.paths import bundled_scenarios
+
+    monkeypatch.setattr(trustsim.loader, "_kept", {})
+    # The warm-up shares parsed CSS through Textual's Stylesheet: undone after this test.
+    from textual.css.stylesheet import Stylesheet
+
+    monkeypatch.setattr(Stylesheet, "_parse_rules", Stylesheet._parse_rules)
+    library = tmp_path / "library"
+    library.mkdir()
+    for path in sorted(bundled_scenarios().glob("*.toml"))[:2]:
+        shutil.copyfile(path, library / path.name)
+    monkeypatch.setenv(WARM_LIBRARY_ENV, str(library))
+    monkeypatch.delenv(WARM_SCENARIO_ENV, raising=False)
+    monkeypatch.setenv("TRUSTSIM_HOME", str(tmp_path / "home"))
+    warm_up()
+    files = sorted(library.glob("*.toml"))
+    kept = [check_file(path) for path in files]
+    assert all(result.ok for result in kept)
+    assert all(again is first for again, first in zip(map(check_file, files), kept, strict=True))
+    edited = files[0].read_text(encoding="utf-8") + "\n# edited during the class\n"
+    files[0].write_text(edited, encoding="utf-8")
+    assert check_file(files[0]) is not kept[0]

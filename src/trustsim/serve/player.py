@@ -29,8 +29,8 @@ PRELOAD = (
 
 #: The scenario the zygote warms up with (the class's pinned one, if any).
 WARM_SCENARIO_ENV = "TRUSTSIM_WARM_SCENARIO"
-#: Scenario ids by file, read once in the zygote (every student's process knows them).
-_scenario_ids: dict[str, str] = {}
+#: The library folders students choose from when no scenario is pinned (os.pathsep between).
+WARM_LIBRARY_ENV = "TRUSTSIM_WARM_LIBRARY"
 
 
 def share_parsed_css() -> None:
@@ -61,23 +61,29 @@ def share_parsed_css() -> None:
 
 
 def warm_up() -> None:
-    """Plays a few moves headless, once, in the zygote: Textual's CSS and style caches and the
-    screens' code are then warm and shared by every student's process. Nothing is saved."""
+    """Once, in the zygote: checks the class's scenarios (kept for every student's process,
+    see `keep_checked`), and plays a few moves headless, so that Textual's CSS and style
+    caches and the screens' code are warm and shared by every student's process. Nothing is
+    saved."""
     import asyncio
     import os
     import tempfile
 
-    from trustsim.loader import load_scenario
-    from trustsim.loader.library import load_library
+    from trustsim.loader import keep_checked
+    from trustsim.loader.library import load_library, scenario_files
     from trustsim.paths import bundled_scenarios
 
-    path = os.environ.get(WARM_SCENARIO_ENV)
-    scenario = (load_scenario(path) if path
-                else next(iter(load_library([bundled_scenarios()]).scenarios), None))
+    pinned = os.environ.get(WARM_SCENARIO_ENV)
+    folders = [Path(folder) for folder
+               in os.environ.get(WARM_LIBRARY_ENV, "").split(os.pathsep) if folder]
+    if pinned:
+        keep_checked([pinned])
+    elif folders:
+        keep_checked(scenario_files(folders))
+    library = load_library([Path(pinned)] if pinned else folders or [bundled_scenarios()])
+    scenario = next(iter(library.scenarios), None)
     if scenario is None:
         return
-    if scenario.path is not None:
-        _scenario_ids[str(scenario.path)] = scenario.id
     share_parsed_css()
     home = os.environ.get("TRUSTSIM_HOME")
     with tempfile.TemporaryDirectory(prefix="trustsim-warm-") as folder:
@@ -131,7 +137,7 @@ def seed_local_save(scenario_path: Path, args: argparse.Namespace) -> bool:
     from trustsim.store.classroom import saved_play, store_for
 
     try:
-        scenario_id = _scenario_ids.get(str(scenario_path)) or load_scenario(scenario_path).id
+        scenario_id = load_scenario(scenario_path).id
         found = saved_play(store_for(args.results), args.student, scenario_id)
     except (ScenarioError, StoreError):
         return False

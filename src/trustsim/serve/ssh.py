@@ -26,7 +26,7 @@ from attrs import field, frozen
 from trustsim.paths import data_dir
 from trustsim.serve import limits as messages
 from trustsim.serve.limits import FailedLogins, Limits
-from trustsim.serve.player import PRELOAD, WARM_SCENARIO_ENV
+from trustsim.serve.player import PRELOAD, WARM_LIBRARY_ENV, WARM_SCENARIO_ENV
 from trustsim.serve.sessions import PtySession, SpawnError, Zygote
 from trustsim.store import (
     ResultsStore,
@@ -45,7 +45,8 @@ DEFAULT_PLAYER = "trustsim.serve.player:main"
 TERMINAL_RESET = (b"\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l"
                   b"\x1b[?1015l\x1b[?2004l\x1b[?1004l\x1b[0m\r\n")
 #: Never passed on to a student's process.
-SECRET_ENV = frozenset({"TRUSTSIM_CLASS_CODE", "PGPASSWORD", WARM_SCENARIO_ENV})
+SECRET_ENV = frozenset({"TRUSTSIM_CLASS_CODE", "PGPASSWORD", WARM_SCENARIO_ENV,
+                        WARM_LIBRARY_ENV})
 #: How often limits are checked at most (idle and session time).
 WATCH_INTERVAL = 5.0
 
@@ -511,6 +512,8 @@ async def serve(config: ServeConfig, *, log: Callable[[str], None] = print,
     env = dict(os.environ)
     if config.scenario is not None:
         env[WARM_SCENARIO_ENV] = str(config.scenario)
+    else:
+        env[WARM_LIBRARY_ENV] = os.pathsep.join(map(str, config.library))
     zygote = Zygote(config.player, preload, env=env)
     room = Classroom(config, store, zygote, log)
     stop = stop or asyncio.Event()
