@@ -3,8 +3,9 @@ loopback), once all arriving at the same moment and once spread over 30 seconds,
 the bundled scenario to its end at a human pace.
 
 Per level it prints: time to first screen (median, p95), keypress to updated screen (median,
-p95), proportional memory (PSS) per session and in total, and whether every result was
-stored. The baseline is the same play in a local PTY with no SSH and no server, in the same run.
+p95), proportional memory (PSS) per session and in total, whether every result was stored,
+and the CPU time per session of the student's process, of the server and of the bench's own
+SSH client (on this machine too: a burst's first screens wait for all three). The baseline is the same play in a local PTY with no SSH and no server, in the same run.
 
 Goals (issue 7), at 60 students on a 2-core machine: p95 first screen under 2 s even when they
 all arrive at once; p95 keypress-to-screen under 50 ms at their own pace; under 20 MiB PSS per
@@ -20,12 +21,14 @@ import asyncio
 import os
 import random
 import re
+import resource
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
@@ -96,6 +99,33 @@ class Memory:
 
 
 @define
+class Cpu:
+    """CPU seconds used so far by the students' processes (those ended and reaped), by the
+    server, and by this bench's own SSH clients, which share the machine."""
+
+    sessions: float = 0.0
+    server: float = 0.0
+    clients: float = 0.0
+
+    def __sub__(self, other: Cpu) -> Cpu:
+        return Cpu(self.sessions - other.sessions, self.server - other.server,
+                   self.clients - other.clients)
+
+    def __truediv__(self, count: int) -> Cpu:
+        return Cpu(self.sessions / count, self.server / count, self.clients / count)
+
+
+def cpu_of(pid: int) -> tuple[float, float]:
+    """(own, reaped children's) CPU seconds of a process."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0, 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
+
+
+@define
 class Server:
     process: subprocess.Popen[str]
     port: int
@@ -115,6 +145,17 @@ class Server:
         total = sum(values)
         return Memory(len(values), total / len(values) / 1024 if values else 0.0,
                       total / 1024, (total + base) / 1024)
+
+    def cpu(self, settle: bool = False) -> Cpu:
+        """CPU used so far; `settle`: first wait (a while) for every student's process to end,
+        so that all of them are counted."""
+        zygote = self.zygote
+        deadline = time.monotonic() + 10
+        while settle and zygote and children_of(zygote) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return Cpu(cpu_of(zygote)[1] if zygote else 0.0, cpu_of(self.process.pid)[0],
+                   usage.ru_utime + usage.ru_stime)
 
     def stop(self) -> None:
         self.process.terminate()
@@ -242,21 +283,23 @@ async def run_level(server: Server, count: int, spread: float, keys: Sequence[st
                 peak = memory
             await asyncio.sleep(0.5)
 
-    sampler = asyncio.create_task(sample())
     if spread == 0:
+        # Memory is read once, when every first screen is up: reading smaps of every process
+        # while they start would itself load the machine the first screens are timed on.
         async def all_drawn() -> None:
             await asyncio.gather(*(event.wait() for event in drawn))
             nonlocal peak
             peak = await asyncio.to_thread(server.memory)
-            sampler.cancel()
 
-        waiter = asyncio.create_task(all_drawn())
+        sampler = asyncio.create_task(all_drawn())
+    else:
+        sampler = asyncio.create_task(sample())
+    cpu_before = server.cpu()
     outcomes = await asyncio.gather(*(
         student(server.port, name, keys, delay, think, random.Random(rng.random()), event)
         for name, delay, event in zip(names, delays, drawn, strict=True)))
     sampler.cancel()
-    if spread == 0 and not waiter.done():
-        waiter.cancel()
+    cpu = server.cpu(settle=True) - cpu_before
     choices = sum(key.isdigit() for key in keys)
     complete, total = await asyncio.to_thread(stored, server.db, names, choices)
     firsts = [o.first_screen for o in outcomes if o.first_screen is not None]
@@ -268,7 +311,7 @@ async def run_level(server: Server, count: int, spread: float, keys: Sequence[st
     problems = [line for line in server.log[log_start:]
                 if re.search(r"could not|error|Traceback|store", line, re.I)]
     return {"firsts": firsts, "keys": presses, "memory": peak, "complete": complete,
-            "total": total, "errors": errors, "problems": problems}
+            "total": total, "errors": errors, "problems": problems, "cpu": cpu / count}
 
 
 async def baseline(scenario: Path, keys: Sequence[str], think: tuple[float, float],
@@ -342,6 +385,10 @@ def show(label: str, count: int, result: dict[str, object], base_key: float) -> 
           f"{key_median / (base_key * 1000):>6.2f} "
           f"{memory.per_session_mib:>8.1f} {memory.total_mib:>8.1f} {memory.sessions:>5} "
           f"{result['complete']}/{result['total']}", flush=True)
+    cpu = result["cpu"]
+    assert isinstance(cpu, Cpu)
+    print(f"     CPU per session: student's process {cpu.sessions * 1000:.0f} ms, server "
+          f"{cpu.server * 1000:.0f} ms, this bench's SSH client {cpu.clients * 1000:.0f} ms")
     errors = result["errors"]
     assert isinstance(errors, list)
     for error in errors[:3]:
