@@ -5,7 +5,8 @@ the bundled scenario to its end at a human pace.
 Per level it prints: time to first screen (median, p95), keypress to updated screen (median,
 p95), proportional memory (PSS) per session and in total, whether every result was stored,
 and the CPU time per session of the student's process, of the server and of the bench's own
-SSH client (on this machine too: a burst's first screens wait for all three). The baseline is the same play in a local PTY with no SSH and no server, in the same run.
+SSH client (on this machine too: a burst's first screens wait for all three). The baseline
+is the same play in a local PTY with no SSH and no server, in the same run.
 
 Goals (issue 7), at 60 students on a 2-core machine: p95 first screen under 2 s even when they
 all arrive at once; p95 keypress-to-screen under 50 ms at their own pace; under 20 MiB PSS per
