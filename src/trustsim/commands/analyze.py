@@ -124,31 +124,31 @@ def _safe(text: str) -> str:
     return "".join(c if c.isprintable() else " " for c in text)
 
 
-def render_analysis(analysis: Analysis) -> str:
+def _count_lines(label: str, align: str, why_infinite: str, count: int | None,
+                 bounded: int | None, max_choices: int | None) -> list[str]:
+    """A count of paths or plays: exact, or infinite with the count of bounded length."""
     from trustsim.authoring.graph_facts import describe_count
+
+    if count is not None:
+        return [f"  {label} {align}{describe_count(count)}"]
+    assert bounded is not None
+    return [f"  {label} infinite ({why_infinite});",
+            f"    {describe_count(bounded)} of at most {max_choices} choices"]
+
+
+def render_analysis(analysis: Analysis) -> str:
 
     search = analysis.search
     out = [f"{_safe(analysis.title)} ({analysis.scenario})",
            f"  {analysis.nodes:,} nodes, {analysis.choices:,} choices", "", "Paths"]
     paths = analysis.paths
-    if paths.count is not None:
-        out.append(f"  through the graph (conditions ignored): {describe_count(paths.count)}")
-    else:
-        assert paths.bounded is not None
-        out.append("  through the graph (conditions ignored): infinite (a loop through "
-                   "choices);")
-        out.append(f"    {describe_count(paths.bounded)} of at most {paths.max_choices} "
-                   "choices")
+    out += _count_lines("through the graph (conditions ignored):", "",
+                        "a loop through choices", paths.count, paths.bounded, paths.max_choices)
     plays = analysis.plays
     if plays is not None:
-        if plays.count is not None:
-            out.append(f"  playable (conditions applied):          {describe_count(plays.count)}")
-        else:
-            assert plays.bounded is not None
-            out.append("  playable (conditions applied): infinite (a play can return to a "
-                       "state it was in);")
-            out.append(f"    {describe_count(plays.bounded)} of at most {plays.max_choices} "
-                       "choices")
+        out += _count_lines("playable (conditions applied):", " " * 9,
+                            "a play can return to a state it was in",
+                            plays.count, plays.bounded, plays.max_choices)
     if search.exact:
         out.append(f"  search: exact, every play covered ({search.states:,} distinct states)")
     else:
