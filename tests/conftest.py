@@ -1,4 +1,4 @@
-"""Every TUI test runs with its own player data folder (TRUSTSIM_HOME), so no test sees
+"""Every test runs with its own player data folder (TRUSTSIM_HOME), so no test sees
 another's saves and none touches the real one."""
 
 from __future__ import annotations

@@ -20,13 +20,6 @@ from tui.tui_support import MARKUP, MINIMAL, ending_paths, example_path, load
 EXAMPLE = example_path()
 
 
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "home"
-    monkeypatch.setenv("TRUSTSIM_HOME", str(folder))
-    return folder
-
-
 def play(path: Path, lines: list[str], mode: str = "coach") -> tuple[int, str, Session]:
     session = Session(load(path))
     out = io.StringIO()

@@ -34,13 +34,6 @@ from tui.tui_support import MINIMAL, ending_paths, example_path, load
 EXAMPLE = example_path()
 
 
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "home"
-    monkeypatch.setenv("TRUSTSIM_HOME", str(folder))
-    return folder
-
-
 def state(session: Session) -> tuple[object, ...]:
     """Everything a play is: where it stands and how it got there."""
     return (session.node.id, tuple((s.node_id, s.index) for s in session.history),

@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from trustsim.engine import Session
 from trustsim.scoring import TAXONOMY
 from trustsim.transcript import (
@@ -21,13 +19,6 @@ from trustsim.transcript import (
 from tui.tui_support import MARKUP, MINIMAL, ending_paths, example_path, load
 
 EXAMPLE = example_path()
-
-
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "home"
-    monkeypatch.setenv("TRUSTSIM_HOME", str(folder))
-    return folder
 
 
 def finished(path: Path, ending: str | None = None) -> Session:
